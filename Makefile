@@ -1,0 +1,19 @@
+# grant — PGXS build.  PG_CONFIG may be overridden: make PG_CONFIG=/path/to/pg_config
+MODULE_big = grant
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+PGFILEDESC = "grant - routing foreign data wrapper"
+
+EXTENSION = grant
+DATA = $(sort $(wildcard sql/grant--*.sql))
+
+REGRESS = $(shell cat test/schedule 2>/dev/null)
+REGRESS_OPTS = --dbname=grant_regress
+
+MYSQL_CONFIG ?= mysql_config
+PG_CPPFLAGS = -I$(libpq_srcdir) $(shell $(MYSQL_CONFIG) --include) -Isrc
+SHLIB_LINK_INTERNAL = $(libpq)
+SHLIB_LINK = $(shell $(MYSQL_CONFIG) --libs)
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

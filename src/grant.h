@@ -1,0 +1,313 @@
+/*-------------------------------------------------------------------------
+ *
+ * grant.h
+ *		  Shared declarations of grant, grouped by the file that defines them.
+ *
+ * Data flows one way: registry -> router -> connection cache -> adapter.
+ * The planner/executor glue (scan.c, modify.c) asks the router for an
+ * endpoint at execution time and the deparser for the remote SQL.  Only
+ * the adapter files (adapter_*.c) and url.c include libpq-fe.h or mysql.h;
+ * everything else talks to a remote through the GrantAdapter callbacks.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef GRANT_H
+#define GRANT_H
+
+#include "postgres.h"
+
+#include "foreign/foreign.h"
+#include "lib/stringinfo.h"
+#include "nodes/execnodes.h"
+#include "nodes/pathnodes.h"
+#include "utils/rel.h"
+
+#define GRANT_SCHEMA			"grant_fdw"
+#define GRANT_REGISTRY_TABLE	"endpoints"
+#define GRANT_DEFAULT_SHARD		"default"
+
+typedef enum GrantAdapterKind
+{
+	GRANT_ADAPTER_POSTGRESQL = 0,
+	GRANT_ADAPTER_MYSQL = 1
+} GrantAdapterKind;
+
+/* role of an endpoint in the registry */
+typedef enum GrantRole
+{
+	GRANT_ROLE_WRITING = 0,
+	GRANT_ROLE_READING = 1
+} GrantRole;
+
+/* values of the grant.role setting */
+typedef enum GrantRoleMode
+{
+	GRANT_ROLE_MODE_AUTO = 0,
+	GRANT_ROLE_MODE_WRITING,
+	GRANT_ROLE_MODE_READING
+} GrantRoleMode;
+
+/*
+ * One endpoint: a registry row, or the single endpoint of a registry-less
+ * server.  All strings (and the options list) are palloc'd in the context of
+ * whoever built the struct.  'password' and any option for which
+ * grant_option_is_secret() is true are secrets: never printed anywhere.
+ */
+typedef struct GrantEndpoint
+{
+	int32		id;				/* registry id; 0 for a registry-less server */
+	char	   *database;		/* logical database name ('primary', ...) */
+	GrantAdapterKind adapter;
+	GrantRole	role;
+	char	   *shard;
+	int			weight;
+	char	   *host;			/* NULL: adapter default */
+	int			port;			/* 0: adapter default */
+	char	   *dbname;			/* NULL: adapter default */
+	char	   *user;			/* NULL: adapter default */
+	char	   *password;		/* NULL: none */
+	List	   *options;		/* DefElem list (string values): further
+								 * connection parameters */
+} GrantEndpoint;
+
+/* opaque handles owned by an adapter */
+typedef struct GrantRemote GrantRemote;
+typedef struct GrantRemoteQuery GrantRemoteQuery;
+
+/*
+ * The adapter boundary: everything grant does with a remote server.
+ *
+ * Errors are raised with ereport inside the callbacks: connection trouble
+ * as 08xxx, remote errors with the remote SQLSTATE, the remote message in
+ * errmsg/errdetail and the remote SQL in errcontext.  Waiting callbacks
+ * honour query cancel (CHECK_FOR_INTERRUPTS); the caller cancels the remote
+ * side on abort through 'cancel'.
+ */
+typedef struct GrantAdapter
+{
+	const char *name;			/* "postgresql" or "mysql" */
+	GrantAdapterKind kind;
+
+	/* parse a URL (or libpq keyword string) into ep's connection fields */
+	void		(*parse_url) (const char *url, GrantEndpoint *ep);
+
+	/*
+	 * Open a connection.  user/password override the endpoint's when not
+	 * NULL.  password_required: the remote must have asked for and used a
+	 * password, else the connection is closed and an error raised.  The
+	 * handle is malloc'd (lives across transactions).
+	 */
+	GrantRemote *(*connect) (const GrantEndpoint *ep, const char *user,
+							 const char *password, bool password_required,
+							 const char *application_name);
+	void		(*disconnect) (GrantRemote *remote);
+	/* true when the connection is known to be unusable */
+	bool		(*is_broken) (GrantRemote *remote);
+	/*
+	 * Before a new remote transaction: read what the last one still owes
+	 * and check the connection; false when it must be re-established.
+	 */
+	bool		(*check_idle) (GrantRemote *remote);
+
+	/*
+	 * Remote transaction control.  'begin' and 'command' are queued and
+	 * travel with the next query or 'sync'; an error surfaces there.  A
+	 * 'commit' with wait = false (nothing was written) does not wait for
+	 * its answer.  'rollback' is queued too and never raises.
+	 */
+	void		(*begin) (GrantRemote *remote, int isolation, bool read_only);
+	void		(*command) (GrantRemote *remote, const char *sql);
+	void		(*sync) (GrantRemote *remote);
+	void		(*commit) (GrantRemote *remote, bool wait);
+	/* level 0: the transaction; n > 0: back to savepoint sn, released */
+	void		(*rollback) (GrantRemote *remote, int savepoint_level);
+
+	/*
+	 * Send a query with text parameters (NULL entry = SQL NULL); rows are
+	 * streamed by next_row.  The handle lives in CurrentMemoryContext.  One
+	 * query at a time per connection.
+	 */
+	GrantRemoteQuery *(*query) (GrantRemote *remote, const char *sql,
+								int nparams, const char *const *values);
+	/*
+	 * Next row: values[i] is a C string or NULL.  The strings stay valid
+	 * until the next call on the same query.  false at the end.
+	 */
+	bool		(*next_row) (GrantRemoteQuery *query, char **values, int ncols);
+	int			(*nfields) (GrantRemoteQuery *query);
+	/* rows affected by a command (after next_row returned false) */
+	uint64		(*rows_affected) (GrantRemoteQuery *query);
+	/* read and drop what is left; safe to call more than once */
+	void		(*close) (GrantRemoteQuery *query);
+
+	/*
+	 * After a local error: cancel what runs and bring the connection back
+	 * to idle; false when it must be dropped.  Never raises.
+	 */
+	bool		(*abort_cleanup) (GrantRemote *remote);
+	/* ask the remote to cancel what it runs now; never raises */
+	void		(*cancel) (GrantRemote *remote);
+
+	/* dialect */
+	void		(*quote_identifier) (StringInfo buf, const char *ident);
+	void		(*quote_literal) (StringInfo buf, const char *value);
+} GrantAdapter;
+
+/*
+ * Planner state of a foreign relation, kept in RelOptInfo->fdw_private.
+ * Base relations are filled by scan.c; join and upper relations by
+ * pushdown.c.  The deparser reads it.
+ */
+typedef struct GrantRelInfo
+{
+	bool		pushdown_safe;	/* can the relation be computed remotely? */
+	Oid			serverid;
+	ForeignServer *server;
+	ForeignTable *table;		/* base relations only */
+	GrantAdapterKind dialect;	/* which deparser writes its SQL */
+	char	   *database;		/* registry database, or NULL */
+
+	List	   *remote_conds;	/* RestrictInfos shipped in WHERE */
+	List	   *local_conds;	/* RestrictInfos checked locally */
+	Bitmapset  *attrs_used;		/* columns needed (base relations) */
+	QualCost	local_conds_cost;
+	Selectivity local_conds_sel;
+	double		rows;
+	int			width;
+	Cost		startup_cost;
+	Cost		total_cost;
+	int			fetch_size;
+
+	/* join relations */
+	RelOptInfo *outerrel;
+	RelOptInfo *innerrel;
+	JoinType	jointype;
+	List	   *joinclauses;
+
+	/* upper relations */
+	UpperRelationKind stage;
+	List	   *grouped_tlist;
+
+	/* EXPLAIN: e.g. "public.users" or "(public.a) INNER JOIN (public.b)" */
+	char	   *relation_name;
+	int			relation_index;	/* alias number used in remote SQL */
+	bool		make_outerrel_subquery;
+	bool		make_innerrel_subquery;
+	Relids		lower_subquery_rels;
+	Relids		hidden_subquery_rels;
+} GrantRelInfo;
+
+/*
+ * ForeignScan->fdw_private, indexed by this enum (planner side writes it,
+ * executor side reads it).  fdw_exprs holds the expressions whose values
+ * are sent as remote parameters $1..$n, in order.
+ */
+enum GrantScanPrivateIndex
+{
+	GrantScanSQL,				/* String: remote SQL */
+	GrantScanRetrievedAttrs,	/* Integer list: attnums (base rel) or
+								 * 1-based fdw_scan_tlist positions */
+	GrantScanFetchSize,			/* Integer */
+	GrantScanForUpdate,			/* Boolean: locks rows or feeds a modify:
+								 * must run on the writer */
+	GrantScanRelations			/* String: relation names for EXPLAIN;
+								 * absent for base relations */
+};
+
+/* ForeignModify fdw_private (UPDATE/DELETE by ctid, INSERT) */
+enum GrantModifyPrivateIndex
+{
+	GrantModifySQL,				/* String: remote SQL (INSERT: one row) */
+	GrantModifyTargetAttrs,		/* Integer list: target attnums */
+	GrantModifyValuesEnd,		/* Integer: INSERT, length of the SQL up to
+								 * the end of VALUES, for batching */
+	GrantModifyHasReturning,	/* Boolean */
+	GrantModifyRetrievedAttrs	/* Integer list: RETURNING attnums */
+};
+
+/* ForeignScan fdw_private of a direct UPDATE/DELETE */
+enum GrantDirectModifyPrivateIndex
+{
+	GrantDirectModifySQL,		/* String */
+	GrantDirectModifyHasReturning,	/* Boolean */
+	GrantDirectModifyRetrievedAttrs,	/* Integer list */
+	GrantDirectModifySetProcessed	/* Boolean */
+};
+
+/* in grant.c: settings */
+extern void _PG_init(void);
+extern int	grant_role_mode;		/* GrantRoleMode */
+extern char *grant_shard;
+extern bool grant_prevent_writes;
+
+/* in adapter_pg.c */
+extern const GrantAdapter grant_pg_adapter;
+
+/* in adapter_mysql.c */
+extern const GrantAdapter grant_mysql_adapter;
+
+/* in registry.c */
+extern void grant_registry_init(void);
+extern const GrantAdapter *grant_adapter(GrantAdapterKind kind);
+extern const char *grant_adapter_name(GrantAdapterKind kind);
+extern bool grant_adapter_from_name(const char *name, GrantAdapterKind *kind);
+extern List *grant_registry_endpoints(const char *database);
+extern bool grant_registry_has_database(const char *database);
+extern char *grant_endpoint_label(const GrantEndpoint *ep);
+extern GrantEndpoint *grant_endpoint_copy(const GrantEndpoint *ep);
+extern uint32 grant_registry_generation(void);
+
+/* in url.c */
+extern bool grant_url_adapter(const char *url, GrantAdapterKind *kind);
+extern void grant_pg_parse_url(const char *url, GrantEndpoint *ep);
+extern void grant_mysql_parse_url(const char *url, GrantEndpoint *ep);
+extern bool grant_mysql_param(const char *name, const char *value,
+							  char **canon_name, char **canon_value);
+extern char *grant_mysql_param_names(void);
+extern char *grant_endpoint_url(const GrantEndpoint *ep);
+
+/* in deparse_pg.c */
+
+/* in pushdown.c */
+
+/* in scan.c */
+
+/* in modify.c */
+
+/* in router.c */
+
+/* where one statement on one foreign server goes, and why */
+typedef struct GrantRoute
+{
+	GrantEndpoint *endpoint;	/* palloc'd in the caller's context */
+	const char *reason;			/* constant text, for EXPLAIN and logs */
+} GrantRoute;
+
+extern void grant_router_init(void);
+extern GrantAdapterKind grant_server_dialect(ForeignServer *server);
+extern void grant_route(ForeignServer *server, bool is_write, GrantRoute *route);
+extern void grant_check_write_allowed(void);
+extern char *grant_route_describe(const GrantRoute *route);
+
+/* in connection.c */
+
+/* a cached remote connection (see connection.c) */
+typedef struct GrantConnection GrantConnection;
+
+extern void grant_connection_init(void);
+extern GrantConnection *grant_get_connection(ForeignServer *server, Oid userid,
+											 const GrantEndpoint *ep);
+extern GrantRemote *grant_connection_remote(GrantConnection *conn);
+extern const GrantAdapter *grant_connection_adapter(GrantConnection *conn);
+extern void grant_connection_wrote(GrantConnection *conn);
+
+/* in option.c */
+extern bool grant_option_is_secret(const char *name);
+extern char *grant_get_option(List *options, const char *name);
+extern GrantEndpoint *grant_server_endpoint(ForeignServer *server);
+extern char *grant_server_database(ForeignServer *server);
+extern GrantAdapterKind grant_server_adapter(ForeignServer *server);
+extern void grant_table_remote_name(Relation rel, char **schema, char **table);
+extern char *grant_column_remote_name(Relation rel, AttrNumber attnum);
+
+#endif							/* GRANT_H */
