@@ -1,0 +1,1035 @@
+/*-------------------------------------------------------------------------
+ *
+ * adapter_pg.c
+ *		  The PostgreSQL adapter: libpq connections, pipelined commands,
+ *		  streamed rows and remote errors.
+ *
+ * Every connection runs in libpq pipeline mode.  Commands whose answer is
+ * not needed at once (BEGIN, SAVEPOINT, a read-only COMMIT, ROLLBACK) are
+ * queued and travel with the next query, so that a statement costs one
+ * round trip.  The adapter remembers, in order, every result it still owes
+ * a read for ("pending" items); whoever reads next drains them first.  An
+ * error of a queued command is raised at that read, with the command's SQL
+ * as context; items marked silent (ROLLBACK after an error) never raise.
+ *
+ * Rows are streamed in single-row mode, so memory stays bounded whatever
+ * the size of the result.
+ *
+ * Every wait goes through WaitLatchOrSocket and CHECK_FOR_INTERRUPTS, so
+ * query cancel and statement_timeout interrupt it; the connection layer
+ * then calls pg_cancel_remote / pg_abort_cleanup to bring the connection
+ * back to idle, or drops it.
+ *
+ * This is one of the only files that include libpq-fe.h.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <poll.h>
+
+#include "access/xact.h"
+#include "commands/defrem.h"
+#include "libpq-fe.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/latch.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "grant.h"
+
+/* one result the adapter still has to read, in order */
+typedef struct PendingItem
+{
+	char	   *sql;			/* malloc'd; NULL for a sync point */
+	bool		silent;			/* errors ignored (cleanup commands) */
+	bool		is_query;		/* rows are read by a GrantRemoteQuery */
+} PendingItem;
+
+struct GrantRemote
+{
+	PGconn	   *conn;
+	char	   *label;			/* host:port/dbname, malloc'd */
+	PendingItem *pending;		/* ring buffer */
+	int			npending;
+	int			head;
+	int			capacity;
+	bool		broken;
+	/* first error seen while draining, raised once the sync is reached */
+	PGresult   *error;
+	char	   *error_sql;		/* malloc'd */
+	GrantRemoteQuery *active;	/* query whose rows are being read */
+};
+
+struct GrantRemoteQuery
+{
+	GrantRemote *remote;
+	char	   *sql;			/* palloc'd copy, for error context */
+	PGresult   *row;			/* current single-row result */
+	uint64		affected;
+	int			nfields;
+	bool		done;			/* all rows read, sync consumed */
+	bool		started;		/* its own results reached */
+};
+
+static void pg_parse_url(const char *url, GrantEndpoint *ep);
+static GrantRemote *pg_connect(const GrantEndpoint *ep, const char *user,
+							   const char *password, bool password_required,
+							   const char *application_name);
+static void pg_disconnect(GrantRemote *remote);
+static bool pg_is_broken(GrantRemote *remote);
+static bool pg_check_idle(GrantRemote *remote);
+static void pg_begin(GrantRemote *remote, int isolation, bool read_only);
+static void pg_commit(GrantRemote *remote, bool wait);
+static void pg_rollback(GrantRemote *remote, int savepoint_level);
+static void pg_command(GrantRemote *remote, const char *sql);
+static void pg_send(GrantRemote *remote, const char *sql, int nparams,
+					const char *const *values);
+static int	pg_npending(GrantRemote *remote);
+static void pg_sync(GrantRemote *remote);
+static GrantRemoteQuery *pg_query(GrantRemote *remote, const char *sql,
+								  int nparams, const char *const *values);
+static bool pg_next_row(GrantRemoteQuery *query, char **values, int ncols);
+static int	pg_nfields(GrantRemoteQuery *query);
+static uint64 pg_rows_affected(GrantRemoteQuery *query);
+static void pg_close(GrantRemoteQuery *query);
+static void query_start(GrantRemoteQuery *query);
+static void query_finish(GrantRemoteQuery *query);
+static void pg_send_query(GrantRemoteQuery *query, int nparams,
+						  const char *const *values);
+static bool pg_abort_cleanup(GrantRemote *remote);
+static bool drain_quietly(GrantRemote *remote, TimestampTz deadline);
+static void pg_cancel(GrantRemote *remote);
+static void pg_quote_identifier(StringInfo buf, const char *ident);
+static void pg_quote_literal(StringInfo buf, const char *value);
+
+static void push_pending(GrantRemote *remote, const char *sql, bool silent,
+						 bool is_query);
+static void send_or_fail(GrantRemote *remote, int ok);
+static void flush_or_fail(GrantRemote *remote);
+static PGresult *get_result(GrantRemote *remote, TimestampTz deadline,
+							bool *timed_out);
+static void drain_to_query(GrantRemote *remote);
+static void drain_one(GrantRemote *remote);
+static void raise_pending_error(GrantRemote *remote);
+static void report_remote_error(int elevel, PGresult *res, const char *label,
+								const char *sql);
+static void report_connection_lost(GrantRemote *remote);
+
+const GrantAdapter grant_pg_adapter = {
+	.name = "postgresql",
+	.kind = GRANT_ADAPTER_POSTGRESQL,
+	.parse_url = pg_parse_url,
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.is_broken = pg_is_broken,
+	.check_idle = pg_check_idle,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.command = pg_command,
+	.send = pg_send,
+	.npending = pg_npending,
+	.sync = pg_sync,
+	.query = pg_query,
+	.next_row = pg_next_row,
+	.nfields = pg_nfields,
+	.rows_affected = pg_rows_affected,
+	.close = pg_close,
+	.abort_cleanup = pg_abort_cleanup,
+	.cancel = pg_cancel,
+	.quote_identifier = pg_quote_identifier,
+	.quote_literal = pg_quote_literal,
+};
+
+static void
+pg_parse_url(const char *url, GrantEndpoint *ep)
+{
+	grant_pg_parse_url(url, ep);
+}
+
+/*
+ * Open a connection in pipeline mode.  The session settings that make
+ * remote output unambiguous (search_path, time zone, date and interval
+ * styles, float digits) travel in the startup packet, so they cost no
+ * round trip.
+ */
+static GrantRemote *
+pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
+		   bool password_required, const char *application_name)
+{
+	const char *keywords[32];
+	const char *values[32];
+	int			n = 0;
+	char		portbuf[16];
+	StringInfoData options;
+	ListCell   *lc;
+	PGconn	   *conn;
+	GrantRemote *remote;
+	char	   *label;
+
+	initStringInfo(&options);
+	appendStringInfoString(&options,
+						   "-c search_path=pg_catalog -c TimeZone=UTC -c DateStyle=ISO "
+						   "-c IntervalStyle=postgres -c extra_float_digits=3");
+
+	if (ep->host)
+	{
+		keywords[n] = "host";
+		values[n++] = ep->host;
+	}
+	if (ep->port > 0)
+	{
+		snprintf(portbuf, sizeof(portbuf), "%d", ep->port);
+		keywords[n] = "port";
+		values[n++] = portbuf;
+	}
+	if (ep->dbname)
+	{
+		keywords[n] = "dbname";
+		values[n++] = ep->dbname;
+	}
+	if (user || ep->user)
+	{
+		keywords[n] = "user";
+		values[n++] = user ? user : ep->user;
+	}
+	if (password || ep->password)
+	{
+		keywords[n] = "password";
+		values[n++] = password ? password : ep->password;
+	}
+	foreach(lc, ep->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (n >= lengthof(keywords) - 6)
+			break;
+		if (strcmp(def->defname, "options") == 0)
+		{
+			appendStringInfoChar(&options, ' ');
+			appendStringInfoString(&options, defGetString(def));
+			continue;
+		}
+		if (strcmp(def->defname, "client_encoding") == 0 ||
+			strcmp(def->defname, "application_name") == 0)
+			continue;
+		keywords[n] = def->defname;
+		values[n++] = defGetString(def);
+	}
+	keywords[n] = "options";
+	values[n++] = options.data;
+	keywords[n] = "application_name";
+	values[n++] = application_name;
+	keywords[n] = "client_encoding";
+	values[n++] = GetDatabaseEncodingName();
+	keywords[n] = NULL;
+	values[n] = NULL;
+
+	label = grant_endpoint_label(ep);
+
+	conn = PQconnectdbParams(keywords, values, false);
+	pfree(options.data);
+
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
+	{
+		char	   *msg = conn ? pchomp(PQerrorMessage(conn)) : pstrdup("out of memory");
+
+		if (conn)
+			PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
+				 errmsg("could not connect to grant endpoint \"%s\"", label),
+				 errdetail_internal("%s", msg)));
+	}
+
+	/*
+	 * Whoever is not a superuser must not borrow the local server's own
+	 * identity (trust or peer authentication on the remote): the remote must
+	 * have asked for, and used, a password.
+	 */
+	if (password_required && !PQconnectionUsedPassword(conn))
+	{
+		PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
+				 errmsg("password is required"),
+				 errdetail("Non-superuser cannot connect to grant endpoint \"%s\" if the remote server does not request a password.",
+						   label),
+				 errhint("Target server's authentication method must be changed, or a password must be supplied and required by the remote.")));
+	}
+
+	if (PQenterPipelineMode(conn) != 1)
+	{
+		PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
+				 errmsg("could not enter pipeline mode on grant endpoint \"%s\"", label)));
+	}
+	/* writes never block us forever: we flush explicitly and wait on latch */
+	PQsetnonblocking(conn, 1);
+
+	remote = calloc(1, sizeof(GrantRemote));
+	if (remote == NULL)
+	{
+		PQfinish(conn);
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	}
+	remote->conn = conn;
+	remote->label = strdup(label);
+	remote->capacity = 16;
+	remote->pending = calloc(remote->capacity, sizeof(PendingItem));
+	if (remote->label == NULL || remote->pending == NULL)
+	{
+		pg_disconnect(remote);
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	}
+	pfree(label);
+	return remote;
+}
+
+static void
+pg_disconnect(GrantRemote *remote)
+{
+	if (remote == NULL)
+		return;
+	while (remote->npending > 0)
+	{
+		PendingItem *item = &remote->pending[remote->head];
+
+		free(item->sql);
+		remote->head = (remote->head + 1) % remote->capacity;
+		remote->npending--;
+	}
+	if (remote->error)
+		PQclear(remote->error);
+	free(remote->error_sql);
+	if (remote->conn)
+		PQfinish(remote->conn);
+	free(remote->pending);
+	free(remote->label);
+	free(remote);
+}
+
+static bool
+pg_is_broken(GrantRemote *remote)
+{
+	return remote->broken || PQstatus(remote->conn) != CONNECTION_OK;
+}
+
+/*
+ * Called before a new remote transaction starts: read the answers still
+ * owed by the previous transaction's COMMIT or ROLLBACK, then make sure
+ * nothing arrived unasked.  A server that terminated our session sends an
+ * error and closes the socket; seeing that now, before anything of the new
+ * transaction ran, lets the caller reconnect safely.  Returns false when
+ * the connection is unusable.
+ */
+static bool
+pg_check_idle(GrantRemote *remote)
+{
+	struct pollfd pfd;
+
+	if (pg_is_broken(remote))
+		return false;
+	if (remote->npending > 0 &&
+		!drain_quietly(remote, TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 30000)))
+		return false;
+
+	pfd.fd = PQsocket(remote->conn);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (pfd.fd < 0)
+		return false;
+	if (poll(&pfd, 1, 0) > 0)
+	{
+		/* nothing is expected: anything readable means trouble or EOF */
+		remote->broken = true;
+		return false;
+	}
+	return true;
+}
+
+static void
+push_pending(GrantRemote *remote, const char *sql, bool silent, bool is_query)
+{
+	PendingItem *item;
+
+	if (remote->npending == remote->capacity)
+	{
+		int			newcap = remote->capacity * 2;
+		PendingItem *grown = calloc(newcap, sizeof(PendingItem));
+		int			i;
+
+		if (grown == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		for (i = 0; i < remote->npending; i++)
+			grown[i] = remote->pending[(remote->head + i) % remote->capacity];
+		free(remote->pending);
+		remote->pending = grown;
+		remote->head = 0;
+		remote->capacity = newcap;
+	}
+	item = &remote->pending[(remote->head + remote->npending) % remote->capacity];
+	item->sql = sql ? strdup(sql) : NULL;
+	item->silent = silent;
+	item->is_query = is_query;
+	remote->npending++;
+}
+
+static void
+send_or_fail(GrantRemote *remote, int ok)
+{
+	if (ok != 1)
+		report_connection_lost(remote);
+}
+
+/* push everything queued to the server, waiting on the latch if needed */
+static void
+flush_or_fail(GrantRemote *remote)
+{
+	for (;;)
+	{
+		int			rc = PQflush(remote->conn);
+
+		if (rc == 0)
+			return;
+		if (rc < 0)
+			report_connection_lost(remote);
+		(void) WaitLatchOrSocket(MyLatch,
+								 WL_LATCH_SET | WL_SOCKET_WRITEABLE | WL_SOCKET_READABLE | WL_EXIT_ON_PM_DEATH,
+								 PQsocket(remote->conn), -1L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+		if (PQconsumeInput(remote->conn) != 1)
+			report_connection_lost(remote);
+	}
+}
+
+/*
+ * Wait for and return the next result (NULL at the end of the current
+ * item's results).  Interruptible.  With a deadline, returns NULL and sets
+ * *timed_out when it passes.
+ */
+static PGresult *
+get_result(GrantRemote *remote, TimestampTz deadline, bool *timed_out)
+{
+	PGconn	   *conn = remote->conn;
+
+	while (PQisBusy(conn))
+	{
+		long		timeout = -1L;
+		int			events = WL_LATCH_SET | WL_SOCKET_READABLE | WL_EXIT_ON_PM_DEATH;
+		int			rc;
+
+		if (deadline != 0)
+		{
+			TimestampTz now = GetCurrentTimestamp();
+
+			if (now >= deadline)
+			{
+				*timed_out = true;
+				return NULL;
+			}
+			timeout = TimestampDifferenceMilliseconds(now, deadline);
+			events |= WL_TIMEOUT;
+		}
+		if (PQflush(conn) > 0)
+			events |= WL_SOCKET_WRITEABLE;
+		rc = WaitLatchOrSocket(MyLatch, events, PQsocket(conn), timeout,
+							   PG_WAIT_EXTENSION);
+		if (rc & WL_LATCH_SET)
+		{
+			ResetLatch(MyLatch);
+			if (deadline == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		if (rc & (WL_SOCKET_READABLE | WL_SOCKET_WRITEABLE))
+		{
+			if (PQconsumeInput(conn) != 1)
+			{
+				remote->broken = true;
+				if (deadline != 0)
+				{
+					*timed_out = true;
+					return NULL;
+				}
+				report_connection_lost(remote);
+			}
+		}
+	}
+	return PQgetResult(conn);
+}
+
+/*
+ * Read all results of the oldest pending item, which is not a query being
+ * streamed.  Errors are remembered and raised when the following sync
+ * point is consumed, once the connection is back in step.
+ */
+static void
+drain_one(GrantRemote *remote)
+{
+	PendingItem item = remote->pending[remote->head];
+	PGresult   *res;
+	bool		timed_out = false;
+
+	remote->head = (remote->head + 1) % remote->capacity;
+	remote->npending--;
+
+	if (item.sql == NULL)
+	{
+		/* sync point */
+		res = get_result(remote, 0, &timed_out);
+		if (res == NULL || PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+		{
+			if (res)
+				PQclear(res);
+			remote->broken = true;
+			report_connection_lost(remote);
+		}
+		PQclear(res);
+		raise_pending_error(remote);
+		return;
+	}
+
+	while ((res = get_result(remote, 0, &timed_out)) != NULL)
+	{
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_FATAL_ERROR && !item.silent && remote->error == NULL)
+		{
+			remote->error = res;
+			remote->error_sql = item.sql;
+			item.sql = NULL;
+			continue;
+		}
+		PQclear(res);
+	}
+	free(item.sql);
+}
+
+/* raise the error remembered by drain_one, now that we are at a sync */
+static void
+raise_pending_error(GrantRemote *remote)
+{
+	PGresult   *res = remote->error;
+	char	   *sql;
+
+	if (res == NULL)
+		return;
+	remote->error = NULL;
+	sql = pstrdup(remote->error_sql ? remote->error_sql : "");
+	free(remote->error_sql);
+	remote->error_sql = NULL;
+	PG_TRY();
+	{
+		report_remote_error(ERROR, res, remote->label, sql);
+	}
+	PG_FINALLY();
+	{
+		PQclear(res);
+	}
+	PG_END_TRY();
+}
+
+/* drain queued items until the query item is at the head */
+static void
+drain_to_query(GrantRemote *remote)
+{
+	while (remote->npending > 0 && !remote->pending[remote->head].is_query)
+		drain_one(remote);
+}
+
+static void
+pg_begin(GrantRemote *remote, int isolation, bool read_only)
+{
+	const char *sql;
+
+	if (isolation >= XACT_SERIALIZABLE)
+		sql = read_only ? "START TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ ONLY"
+			: "START TRANSACTION ISOLATION LEVEL SERIALIZABLE";
+	else
+		sql = read_only ? "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+			: "START TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+	pg_command(remote, sql);
+}
+
+/* queue a command; its answer is read with the next query or sync */
+static void
+pg_command(GrantRemote *remote, const char *sql)
+{
+	send_or_fail(remote, PQsendQueryParams(remote->conn, sql, 0, NULL, NULL,
+										   NULL, NULL, 0));
+	push_pending(remote, sql, false, false);
+}
+
+/*
+ * Queue a statement with parameters (a batch of an INSERT, say); the
+ * statements queued after a failing one are skipped by the server up to
+ * the next sync, where the error is raised.
+ */
+static void
+pg_send(GrantRemote *remote, const char *sql, int nparams,
+		const char *const *values)
+{
+	send_or_fail(remote, PQsendQueryParams(remote->conn, sql, nparams, NULL,
+										   values, NULL, NULL, 0));
+	push_pending(remote, sql, false, false);
+	flush_or_fail(remote);
+}
+
+static int
+pg_npending(GrantRemote *remote)
+{
+	return remote->npending;
+}
+
+/* send a sync point and wait until every queued answer has been read */
+static void
+pg_sync(GrantRemote *remote)
+{
+	send_or_fail(remote, PQpipelineSync(remote->conn));
+	push_pending(remote, NULL, false, false);
+	flush_or_fail(remote);
+	while (remote->npending > 0)
+		drain_one(remote);
+}
+
+/*
+ * COMMIT.  With wait = false (a transaction that wrote nothing) the answer
+ * is read at the next use of the connection, so the local commit does not
+ * wait for a round trip.
+ */
+static void
+pg_commit(GrantRemote *remote, bool wait)
+{
+	pg_command(remote, "COMMIT TRANSACTION");
+	if (wait)
+		pg_sync(remote);
+	else
+	{
+		send_or_fail(remote, PQpipelineSync(remote->conn));
+		push_pending(remote, NULL, true, false);
+		flush_or_fail(remote);
+	}
+}
+
+/*
+ * ROLLBACK (level 0) or ROLLBACK TO + RELEASE SAVEPOINT s<level>, queued
+ * with a sync.  Runs in abort callbacks, so it never raises: a connection
+ * that cannot take the command is marked broken.  The answer is read at
+ * the next use; an error there is reported for a savepoint (the remote
+ * transaction is unusable) and ignored for a whole rollback.
+ */
+static void
+pg_rollback(GrantRemote *remote, int savepoint_level)
+{
+	char		sql[64];
+	PGconn	   *conn = remote->conn;
+
+	if (pg_is_broken(remote))
+		return;
+	if (savepoint_level == 0)
+	{
+		if (PQsendQueryParams(conn, "ROLLBACK TRANSACTION", 0, NULL, NULL,
+							  NULL, NULL, 0) != 1)
+			goto broken;
+		push_pending(remote, "ROLLBACK TRANSACTION", true, false);
+	}
+	else
+	{
+		snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT s%d", savepoint_level);
+		if (PQsendQueryParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+			goto broken;
+		push_pending(remote, sql, false, false);
+		snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT s%d", savepoint_level);
+		if (PQsendQueryParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+			goto broken;
+		push_pending(remote, sql, false, false);
+	}
+	if (PQpipelineSync(conn) != 1)
+		goto broken;
+	push_pending(remote, NULL, savepoint_level == 0, false);
+	if (PQflush(conn) < 0)
+		goto broken;
+	return;
+
+broken:
+	remote->broken = true;
+}
+
+/*
+ * Send a query (with whatever commands are queued before it) and a sync
+ * point, then read up to its first result.  Rows are streamed.
+ */
+static GrantRemoteQuery *
+pg_query(GrantRemote *remote, const char *sql, int nparams,
+		 const char *const *values)
+{
+	GrantRemoteQuery *query;
+
+	if (remote->active != NULL)
+		elog(ERROR, "grant: a remote query is already active on \"%s\"",
+			 remote->label);
+
+	query = palloc0(sizeof(GrantRemoteQuery));
+	query->remote = remote;
+	query->sql = pstrdup(sql);
+	pg_send_query(query, nparams, values);
+	return query;
+}
+
+static void
+pg_send_query(GrantRemoteQuery *query, int nparams, const char *const *values)
+{
+	GrantRemote *remote = query->remote;
+
+	send_or_fail(remote, PQsendQueryParams(remote->conn, query->sql, nparams,
+										   NULL, values, NULL, NULL, 0));
+	push_pending(remote, query->sql, false, true);
+	send_or_fail(remote, PQpipelineSync(remote->conn));
+	push_pending(remote, NULL, false, false);
+	flush_or_fail(remote);
+	remote->active = query;
+}
+
+/*
+ * Reach the query's own results: drain queued commands before it.  If one
+ * of them failed, the query was skipped by the server; read up to the sync
+ * and raise that error.
+ */
+static void
+query_start(GrantRemoteQuery *query)
+{
+	GrantRemote *remote = query->remote;
+
+	drain_to_query(remote);
+	if (remote->error)
+	{
+		/* the query will report PIPELINE_ABORTED; consume it and the sync */
+		remote->pending[remote->head].silent = true;
+		remote->pending[remote->head].is_query = false;
+		remote->active = NULL;
+		query->done = true;
+		while (remote->npending > 0)
+			drain_one(remote);
+		return;
+	}
+	if (PQsetSingleRowMode(remote->conn) != 1)
+		elog(ERROR, "grant: could not switch to single-row mode on \"%s\"",
+			 remote->label);
+	query->started = true;
+}
+
+/* the query's results are over: pop it and read through its sync point */
+static void
+query_finish(GrantRemoteQuery *query)
+{
+	GrantRemote *remote = query->remote;
+	PendingItem *item = &remote->pending[remote->head];
+
+	free(item->sql);
+	item->sql = NULL;
+	remote->head = (remote->head + 1) % remote->capacity;
+	remote->npending--;
+	remote->active = NULL;
+	query->done = true;
+	/* consume through the sync that follows the query */
+	while (remote->npending > 0)
+	{
+		bool		was_sync = remote->pending[remote->head].sql == NULL;
+
+		drain_one(remote);
+		if (was_sync)
+			break;
+	}
+}
+
+static bool
+pg_next_row(GrantRemoteQuery *query, char **values, int ncols)
+{
+	GrantRemote *remote = query->remote;
+	PGresult   *res;
+	bool		timed_out = false;
+	int			i;
+
+	if (query->row)
+	{
+		PQclear(query->row);
+		query->row = NULL;
+	}
+	if (query->done)
+		return false;
+	if (!query->started)
+	{
+		query_start(query);
+		if (query->done)
+			return false;
+	}
+
+	for (;;)
+	{
+		res = get_result(remote, 0, &timed_out);
+		if (res == NULL)
+		{
+			query_finish(query);
+			return false;
+		}
+		switch (PQresultStatus(res))
+		{
+			case PGRES_SINGLE_TUPLE:
+				query->row = res;
+				query->nfields = PQnfields(res);
+				for (i = 0; i < ncols; i++)
+				{
+					if (i >= query->nfields || PQgetisnull(res, 0, i))
+						values[i] = NULL;
+					else
+						values[i] = PQgetvalue(res, 0, i);
+				}
+				return true;
+			case PGRES_TUPLES_OK:
+			case PGRES_COMMAND_OK:
+				{
+					char	   *tuples = PQcmdTuples(res);
+
+					query->nfields = PQnfields(res);
+					if (tuples && *tuples)
+						query->affected = strtou64(tuples, NULL, 10);
+					PQclear(res);
+					break;
+				}
+			default:
+				/* remember the error; raise it once the sync is read */
+				if (remote->error == NULL)
+				{
+					remote->error = res;
+					remote->error_sql = strdup(query->sql);
+				}
+				else
+					PQclear(res);
+				break;
+		}
+	}
+}
+
+static int
+pg_nfields(GrantRemoteQuery *query)
+{
+	return query->nfields;
+}
+
+static uint64
+pg_rows_affected(GrantRemoteQuery *query)
+{
+	return query->affected;
+}
+
+/*
+ * Finish a query early (LIMIT reached, rescan, end of scan): read and drop
+ * its remaining rows.  For a large remainder a cancel would be cheaper;
+ * results are usually consumed in full or cut by a pushed-down LIMIT.
+ */
+static void
+pg_close(GrantRemoteQuery *query)
+{
+	char	   *dummy[1];
+
+	if (query == NULL || query->done)
+	{
+		if (query && query->row)
+		{
+			PQclear(query->row);
+			query->row = NULL;
+		}
+		return;
+	}
+	while (pg_next_row(query, dummy, 0))
+		;
+}
+
+/*
+ * After a local error: bring the connection back to idle.  Cancel what runs,
+ * read everything owed (within a time limit), drop the active query.
+ * Returns false when the connection should be dropped.
+ */
+static bool
+pg_abort_cleanup(GrantRemote *remote)
+{
+	TimestampTz deadline;
+	bool		was_running = remote->active != NULL;
+
+	if (pg_is_broken(remote))
+		return false;
+
+	remote->active = NULL;
+	if (remote->error)
+	{
+		PQclear(remote->error);
+		remote->error = NULL;
+		free(remote->error_sql);
+		remote->error_sql = NULL;
+	}
+	if (remote->npending == 0)
+		return true;
+
+	/* a query still streaming may run long: cancel it, then drain */
+	if (was_running)
+		pg_cancel(remote);
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 30000);
+	if (PQpipelineStatus(remote->conn) != PQ_PIPELINE_OFF)
+	{
+		/* the pending list ends with a sync; an unsynced tail gets one */
+		if (remote->pending[(remote->head + remote->npending - 1) % remote->capacity].sql != NULL)
+		{
+			if (PQpipelineSync(remote->conn) != 1)
+				return false;
+			push_pending(remote, NULL, true, false);
+		}
+	}
+	if (PQflush(remote->conn) < 0 || !drain_quietly(remote, deadline))
+	{
+		remote->broken = true;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Read and drop every answer still owed, errors included, until the
+ * deadline.  Never raises (runs in abort paths).  false when the
+ * connection did not get back in step and must be dropped.
+ */
+static bool
+drain_quietly(GrantRemote *remote, TimestampTz deadline)
+{
+	bool		timed_out = false;
+
+	remote->active = NULL;
+	while (remote->npending > 0)
+	{
+		PendingItem *item = &remote->pending[remote->head];
+		PGresult   *res;
+
+		if (item->sql == NULL)
+		{
+			res = get_result(remote, deadline, &timed_out);
+			if (timed_out || res == NULL)
+				return false;
+			if (PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+			{
+				/* still results of the previous item: drop and retry */
+				PQclear(res);
+				continue;
+			}
+			PQclear(res);
+		}
+		else
+		{
+			while ((res = get_result(remote, deadline, &timed_out)) != NULL)
+				PQclear(res);
+			if (timed_out)
+				return false;
+		}
+		free(item->sql);
+		item->sql = NULL;
+		remote->head = (remote->head + 1) % remote->capacity;
+		remote->npending--;
+	}
+	if (remote->error)
+	{
+		PQclear(remote->error);
+		remote->error = NULL;
+		free(remote->error_sql);
+		remote->error_sql = NULL;
+	}
+	return !pg_is_broken(remote);
+}
+
+/* ask the remote to cancel its current query; errors are ignored */
+static void
+pg_cancel(GrantRemote *remote)
+{
+	PGcancel   *cancel;
+	char		errbuf[256];
+
+	if (remote->conn == NULL || PQstatus(remote->conn) != CONNECTION_OK)
+		return;
+	cancel = PQgetCancel(remote->conn);
+	if (cancel == NULL)
+		return;
+	(void) PQcancel(cancel, errbuf, sizeof(errbuf));
+	PQfreeCancel(cancel);
+}
+
+static void
+pg_quote_identifier(StringInfo buf, const char *ident)
+{
+	appendStringInfoString(buf, quote_identifier(ident));
+}
+
+/* standard_conforming_strings is on on every supported server */
+static void
+pg_quote_literal(StringInfo buf, const char *value)
+{
+	const char *p;
+
+	if (strchr(value, '\\') != NULL)
+		appendStringInfoChar(buf, 'E');
+	appendStringInfoChar(buf, '\'');
+	for (p = value; *p; p++)
+	{
+		if (*p == '\'' || *p == '\\')
+			appendStringInfoChar(buf, *p);
+		appendStringInfoChar(buf, *p);
+	}
+	appendStringInfoChar(buf, '\'');
+}
+
+/*
+ * Raise a remote error with its own SQLSTATE; the remote's message is the
+ * primary message (as postgres_fdw does), its detail and hint are kept and
+ * the remote SQL goes to the context.
+ */
+static void
+report_remote_error(int elevel, PGresult *res, const char *label,
+					const char *sql)
+{
+	const char *diag_sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *message_primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *message_detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *message_hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	const char *message_context = PQresultErrorField(res, PG_DIAG_CONTEXT);
+	int			sqlstate;
+
+	if (diag_sqlstate && strlen(diag_sqlstate) == 5)
+		sqlstate = MAKE_SQLSTATE(diag_sqlstate[0], diag_sqlstate[1],
+								 diag_sqlstate[2], diag_sqlstate[3],
+								 diag_sqlstate[4]);
+	else
+		sqlstate = ERRCODE_CONNECTION_FAILURE;
+
+	ereport(elevel,
+			(errcode(sqlstate),
+			 message_primary ? errmsg_internal("%s", message_primary) :
+			 errmsg("could not obtain message string for remote error"),
+			 message_detail ? errdetail_internal("%s", message_detail) : 0,
+			 message_hint ? errhint("%s", message_hint) : 0,
+			 message_context ? errcontext("%s", message_context) : 0,
+			 sql && *sql ? errcontext("remote SQL command on \"%s\": %s", label, sql) : 0));
+}
+
+static void
+report_connection_lost(GrantRemote *remote)
+{
+	char	   *msg = pchomp(PQerrorMessage(remote->conn));
+
+	remote->broken = true;
+	ereport(ERROR,
+			(errcode(ERRCODE_CONNECTION_FAILURE),
+			 errmsg("lost connection to grant endpoint \"%s\"", remote->label),
+			 *msg ? errdetail_internal("%s", msg) : 0));
+}
