@@ -22,6 +22,8 @@
 #include "nodes/pathnodes.h"
 #include "utils/rel.h"
 
+struct ExplainState;
+
 #define GRANT_SCHEMA			"grant_fdw"
 #define GRANT_REGISTRY_TABLE	"endpoints"
 #define GRANT_DEFAULT_SHARD		"default"
@@ -117,6 +119,11 @@ typedef struct GrantAdapter
 	 */
 	void		(*begin) (GrantRemote *remote, int isolation, bool read_only);
 	void		(*command) (GrantRemote *remote, const char *sql);
+	/* queue a statement with text parameters; its rows are discarded */
+	void		(*send) (GrantRemote *remote, const char *sql, int nparams,
+						 const char *const *values);
+	/* number of queued answers not read yet */
+	int			(*npending) (GrantRemote *remote);
 	void		(*sync) (GrantRemote *remote);
 	void		(*commit) (GrantRemote *remote, bool wait);
 	/* level 0: the transaction; n > 0: back to savepoint sn, released */
@@ -272,7 +279,75 @@ extern char *grant_endpoint_url(const GrantEndpoint *ep);
 
 /* in scan.c */
 
+/* conversion of remote text rows into tuples of a descriptor */
+typedef struct GrantRowReader
+{
+	TupleDesc	tupdesc;
+	List	   *retrieved_attrs;	/* attnums, in remote column order */
+	int			ncols;			/* length of retrieved_attrs */
+	int		   *attnums;		/* retrieved_attrs as an array */
+	FmgrInfo   *infuncs;		/* per attribute of tupdesc */
+	Oid		   *typioparams;
+	int32	   *typmods;
+	char	  **raw;			/* per remote column, filled by next_row */
+	bool		has_ctid;
+} GrantRowReader;
+
+/* parameters sent with a remote query, as text */
+typedef struct GrantParams
+{
+	int			num;
+	FmgrInfo   *outfuncs;
+	List	   *exprs;			/* ExprState list */
+	const char **values;
+} GrantParams;
+
+extern void grant_reader_init(GrantRowReader *reader, TupleDesc tupdesc,
+							  List *retrieved_attrs);
+extern void grant_store_row(GrantRowReader *reader, TupleTableSlot *slot,
+							MemoryContext row_cxt);
+extern void grantBeginForeignScan(ForeignScanState *node, int eflags);
+extern TupleTableSlot *grantIterateForeignScan(ForeignScanState *node);
+extern void grantReScanForeignScan(ForeignScanState *node);
+extern void grantEndForeignScan(ForeignScanState *node);
+extern void grantExplainForeignScan(ForeignScanState *node, struct ExplainState *es);
+extern void grantBeginDirectModify(ForeignScanState *node, int eflags);
+extern TupleTableSlot *grantIterateDirectModify(ForeignScanState *node);
+extern void grantEndDirectModify(ForeignScanState *node);
+extern void grantExplainDirectModify(ForeignScanState *node, struct ExplainState *es);
+
 /* in modify.c */
+extern void grantBeginForeignModify(ModifyTableState *mtstate,
+									ResultRelInfo *rinfo, List *fdw_private,
+									int subplan_index, int eflags);
+extern int	grantGetForeignModifyBatchSize(ResultRelInfo *rinfo);
+extern TupleTableSlot **grantExecForeignBatchInsert(EState *estate,
+													ResultRelInfo *rinfo,
+													TupleTableSlot **slots,
+													TupleTableSlot **planSlots,
+													int *numSlots);
+extern TupleTableSlot *grantExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
+											  TupleTableSlot *slot,
+											  TupleTableSlot *planSlot);
+extern TupleTableSlot *grantExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
+											  TupleTableSlot *slot,
+											  TupleTableSlot *planSlot);
+extern TupleTableSlot *grantExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
+											  TupleTableSlot *slot,
+											  TupleTableSlot *planSlot);
+extern void grantEndForeignModify(EState *estate, ResultRelInfo *rinfo);
+extern void grantBeginForeignInsert(ModifyTableState *mtstate,
+									ResultRelInfo *rinfo);
+extern void grantEndForeignInsert(EState *estate, ResultRelInfo *rinfo);
+extern void grantExplainForeignModify(ModifyTableState *mtstate,
+									  ResultRelInfo *rinfo, List *fdw_private,
+									  int subplan_index, struct ExplainState *es);
+extern void grantExecForeignTruncate(List *rels, DropBehavior behavior,
+									 bool restart_seqs);
+
+/* in import.c */
+extern List *grantImportForeignSchema(ImportForeignSchemaStmt *stmt,
+									  Oid serverOid);
 
 /* in router.c */
 
