@@ -1,0 +1,579 @@
+/*-------------------------------------------------------------------------
+ *
+ * modify.c
+ *		  Executor side of INSERT, UPDATE, DELETE and TRUNCATE on grant
+ *		  foreign tables.
+ *
+ * Every write goes to the writer of the routed database, inside the
+ * remote transaction that follows the local one, after the write checks
+ * (grant.prevent_writes, grant.role = 'reading').
+ *
+ * INSERT is batched by default: rows are sent as multi-row INSERTs, and
+ * when no RETURNING needs the answers the batches are queued on the
+ * connection (pipelined) and their answers read at the end of the
+ * statement, so a bulk INSERT costs about one round trip per many
+ * batches.  A failing batch fails the statement: the batches behind it
+ * are skipped by the remote, and the local transaction aborts.
+ *
+ * UPDATE and DELETE that could not be pushed down whole find each remote
+ * row by the ctid the scan fetched; they wait for each answer, so the
+ * count of rows changed is exact.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "commands/defrem.h"
+#include "commands/explain.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+#include "grant.h"
+
+/* default rows per INSERT batch; capped so a batch has < 65535 parameters */
+#define GRANT_DEFAULT_BATCH_SIZE	1000
+#define GRANT_MAX_PARAMS			65535
+/* queued batches after which their answers are read */
+#define GRANT_MAX_QUEUED			64
+
+typedef struct GrantModifyState
+{
+	Relation	rel;
+	CmdType		operation;
+	char	   *sql;			/* one-row statement */
+	List	   *target_attrs;
+	int			values_end;
+	bool		has_returning;
+	List	   *retrieved_attrs;
+	AttrNumber	ctid_attno;		/* junk column with the remote ctid */
+	int			batch_size;
+
+	/* cached multi-row INSERT */
+	char	   *batch_sql;
+	int			batch_sql_rows;
+
+	ForeignServer *server;
+	Oid			userid;
+	GrantRoute	route;
+	GrantConnection *conn;
+	FmgrInfo   *outfuncs;		/* per target attribute */
+	GrantRowReader reader;		/* RETURNING */
+	MemoryContext temp_cxt;		/* reset per row or batch */
+	MemoryContext row_cxt;
+	bool		queued;			/* batches are queued, read at the end */
+	bool		do_nothing;		/* ON CONFLICT DO NOTHING: count rows */
+} GrantModifyState;
+
+static GrantModifyState *modify_state_create(ModifyTableState *mtstate,
+											 ResultRelInfo *rinfo, CmdType operation,
+											 char *sql, List *target_attrs,
+											 int values_end, bool has_returning,
+											 List *retrieved_attrs, int eflags);
+static Oid	result_rel_userid(ResultRelInfo *rinfo, EState *estate);
+static int	compute_batch_size(GrantModifyState *fmstate, ResultRelInfo *rinfo);
+static const char **slot_params(GrantModifyState *fmstate, TupleTableSlot **slots,
+								int nrows, Datum ctid, bool with_ctid);
+static const char *insert_sql_for(GrantModifyState *fmstate, int nrows);
+static TupleTableSlot *run_returning(GrantModifyState *fmstate,
+									 TupleTableSlot *slot, const char *sql,
+									 int nparams, const char **values);
+static void finish_queued(GrantModifyState *fmstate);
+
+/*
+ * The local user whose identity writes: the view owner or the caller.  A
+ * partition reached by tuple routing has no range table entry of its own;
+ * its root's serves.
+ */
+static Oid
+result_rel_userid(ResultRelInfo *rinfo, EState *estate)
+{
+	Index		rti = rinfo->ri_RangeTableIndex;
+	RangeTblEntry *rte;
+
+	if (rti == 0 && rinfo->ri_RootResultRelInfo != NULL)
+		rti = rinfo->ri_RootResultRelInfo->ri_RangeTableIndex;
+	if (rti == 0)
+		return GetUserId();
+	rte = exec_rt_fetch(rti, estate);
+	return OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+}
+
+/*
+ * Build the execution state of a foreign modify.  The route is decided
+ * here (execution time); under EXPLAIN only, nothing connects.
+ */
+static GrantModifyState *
+modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
+					CmdType operation, char *sql, List *target_attrs,
+					int values_end, bool has_returning, List *retrieved_attrs,
+					int eflags)
+{
+	EState	   *estate = mtstate->ps.state;
+	Relation	rel = rinfo->ri_RelationDesc;
+	GrantModifyState *fmstate;
+	ForeignTable *table;
+	ListCell   *lc;
+	int			i;
+
+	fmstate = palloc0(sizeof(GrantModifyState));
+	fmstate->rel = rel;
+	fmstate->operation = operation;
+	fmstate->sql = sql;
+	fmstate->target_attrs = target_attrs;
+	fmstate->values_end = values_end;
+	fmstate->has_returning = has_returning;
+	fmstate->retrieved_attrs = retrieved_attrs;
+	fmstate->do_nothing = mtstate->ps.plan != NULL &&
+		((ModifyTable *) mtstate->ps.plan)->onConflictAction == ONCONFLICT_NOTHING;
+
+	table = GetForeignTable(RelationGetRelid(rel));
+	fmstate->server = GetForeignServer(table->serverid);
+	fmstate->userid = result_rel_userid(rinfo, estate);
+
+	grant_route(fmstate->server, true, &fmstate->route);
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+		return fmstate;
+
+	grant_check_write_allowed();
+	fmstate->conn = grant_get_connection(fmstate->server, fmstate->userid,
+										 fmstate->route.endpoint);
+	grant_connection_wrote(fmstate->conn);
+
+	fmstate->outfuncs = palloc0(sizeof(FmgrInfo) * Max(list_length(target_attrs), 1));
+	i = 0;
+	foreach(lc, target_attrs)
+	{
+		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel),
+											  lfirst_int(lc) - 1);
+		Oid			outfunc;
+		bool		isvarlena;
+
+		getTypeOutputInfo(att->atttypid, &outfunc, &isvarlena);
+		fmgr_info(outfunc, &fmstate->outfuncs[i++]);
+	}
+	if (has_returning)
+		grant_reader_init(&fmstate->reader, RelationGetDescr(rel), retrieved_attrs);
+
+	fmstate->temp_cxt = AllocSetContextCreate(estate->es_query_cxt,
+											  "grant modify temporary data",
+											  ALLOCSET_DEFAULT_SIZES);
+	fmstate->row_cxt = AllocSetContextCreate(estate->es_query_cxt,
+											 "grant modify row",
+											 ALLOCSET_SMALL_SIZES);
+	fmstate->batch_size = 1;
+	return fmstate;
+}
+
+/*
+ * Rows per INSERT: the batch_size option of the table or server, else
+ * the default; 1 when each row's answer is needed at once (RETURNING,
+ * row triggers, check options).
+ */
+static int
+compute_batch_size(GrantModifyState *fmstate, ResultRelInfo *rinfo)
+{
+	Relation	rel = rinfo->ri_RelationDesc;
+	TriggerDesc *trigdesc = rel->trigdesc;
+	ForeignTable *table = GetForeignTable(RelationGetRelid(rel));
+	int			batch_size = GRANT_DEFAULT_BATCH_SIZE;
+	int			nparams = Max(list_length(fmstate->target_attrs), 1);
+	ListCell   *lc;
+
+	if (rinfo->ri_projectReturning != NULL ||
+		rinfo->ri_WithCheckOptions != NIL ||
+		(trigdesc && (trigdesc->trig_insert_after_row ||
+					  trigdesc->trig_insert_before_row)))
+		return 1;
+
+	foreach(lc, fmstate->server->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "batch_size") == 0)
+			batch_size = strtol(defGetString(def), NULL, 10);
+	}
+	foreach(lc, table->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "batch_size") == 0)
+			batch_size = strtol(defGetString(def), NULL, 10);
+	}
+	if (batch_size * nparams > GRANT_MAX_PARAMS)
+		batch_size = GRANT_MAX_PARAMS / nparams;
+	return Max(batch_size, 1);
+}
+
+/*
+ * Text parameters for nrows rows: (ctid,) then the target attributes of
+ * each row, in order.  In temp_cxt.
+ */
+static const char **
+slot_params(GrantModifyState *fmstate, TupleTableSlot **slots, int nrows,
+			Datum ctid, bool with_ctid)
+{
+	int			nattrs = list_length(fmstate->target_attrs);
+	const char **values;
+	int			n = 0;
+	int			r;
+	MemoryContext oldcxt;
+
+	oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
+	values = palloc(sizeof(char *) * Max(nrows * nattrs + (with_ctid ? 1 : 0), 1));
+	if (with_ctid)
+		values[n++] = DatumGetCString(DirectFunctionCall1(tidout, ctid));
+	for (r = 0; r < nrows; r++)
+	{
+		ListCell   *lc;
+		int			i = 0;
+
+		slot_getallattrs(slots[r]);
+		foreach(lc, fmstate->target_attrs)
+		{
+			int			attnum = lfirst_int(lc);
+			bool		isnull = slots[r]->tts_isnull[attnum - 1];
+
+			values[n++] = isnull ? NULL :
+				OutputFunctionCall(&fmstate->outfuncs[i],
+								   slots[r]->tts_values[attnum - 1]);
+			i++;
+		}
+	}
+	MemoryContextSwitchTo(oldcxt);
+	return values;
+}
+
+/* the INSERT for nrows rows, built once per distinct row count */
+static const char *
+insert_sql_for(GrantModifyState *fmstate, int nrows)
+{
+	StringInfoData buf;
+	MemoryContext oldcxt;
+
+	if (nrows == 1)
+		return fmstate->sql;
+	if (fmstate->batch_sql != NULL && fmstate->batch_sql_rows == nrows)
+		return fmstate->batch_sql;
+
+	oldcxt = MemoryContextSwitchTo(GetMemoryChunkContext(fmstate));
+	initStringInfo(&buf);
+	grant_pg_rebuild_insert_sql(&buf, fmstate->rel, fmstate->sql,
+								fmstate->target_attrs, fmstate->values_end,
+								list_length(fmstate->target_attrs), nrows);
+	if (fmstate->batch_sql)
+		pfree(fmstate->batch_sql);
+	fmstate->batch_sql = buf.data;
+	fmstate->batch_sql_rows = nrows;
+	MemoryContextSwitchTo(oldcxt);
+	return fmstate->batch_sql;
+}
+
+/*
+ * Run a statement that returns at most one row and, with RETURNING, store
+ * that row in slot.  NULL when no row was affected.
+ */
+static TupleTableSlot *
+run_returning(GrantModifyState *fmstate, TupleTableSlot *slot,
+			  const char *sql, int nparams, const char **values)
+{
+	const GrantAdapter *adapter = grant_connection_adapter(fmstate->conn);
+	GrantRemoteQuery *query;
+	uint64		affected;
+	bool		got_row = false;
+	MemoryContext oldcxt;
+
+	finish_queued(fmstate);
+	oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
+	query = adapter->query(grant_connection_remote(fmstate->conn), sql,
+						   nparams, values);
+	if (fmstate->has_returning)
+	{
+		if (adapter->next_row(query, fmstate->reader.raw, fmstate->reader.ncols))
+		{
+			grant_store_row(&fmstate->reader, slot, fmstate->row_cxt);
+			got_row = true;
+		}
+	}
+	adapter->close(query);
+	affected = adapter->rows_affected(query);
+	MemoryContextSwitchTo(oldcxt);
+
+	if (affected == 0)
+		return NULL;
+	if (fmstate->has_returning && !got_row)
+		return NULL;
+	return slot;
+}
+
+/* read the answers of every queued batch; raises the first error */
+static void
+finish_queued(GrantModifyState *fmstate)
+{
+	if (!fmstate->queued)
+		return;
+	fmstate->queued = false;
+	grant_connection_adapter(fmstate->conn)->sync(grant_connection_remote(fmstate->conn));
+}
+
+void
+grantBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
+						List *fdw_private, int subplan_index, int eflags)
+{
+	GrantModifyState *fmstate;
+	CmdType		operation = mtstate->operation;
+
+	fmstate = modify_state_create(mtstate, rinfo, operation,
+								  strVal(list_nth(fdw_private, GrantModifySQL)),
+								  (List *) list_nth(fdw_private, GrantModifyTargetAttrs),
+								  intVal(list_nth(fdw_private, GrantModifyValuesEnd)),
+								  boolVal(list_nth(fdw_private, GrantModifyHasReturning)),
+								  (List *) list_nth(fdw_private, GrantModifyRetrievedAttrs),
+								  eflags);
+	rinfo->ri_FdwState = fmstate;
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+		return;
+
+	if (operation == CMD_UPDATE || operation == CMD_DELETE)
+	{
+		Plan	   *subplan = outerPlanState(mtstate)->plan;
+
+		fmstate->ctid_attno = ExecFindJunkAttributeInTlist(subplan->targetlist, "ctid");
+		if (!AttributeNumberIsValid(fmstate->ctid_attno))
+			elog(ERROR, "grant: could not find junk ctid column");
+	}
+}
+
+int
+grantGetForeignModifyBatchSize(ResultRelInfo *rinfo)
+{
+	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
+
+	if (fmstate == NULL || fmstate->conn == NULL)
+		return 1;
+	fmstate->batch_size = compute_batch_size(fmstate, rinfo);
+	return fmstate->batch_size;
+}
+
+TupleTableSlot **
+grantExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
+							TupleTableSlot **slots, TupleTableSlot **planSlots,
+							int *numSlots)
+{
+	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
+	const GrantAdapter *adapter = grant_connection_adapter(fmstate->conn);
+	GrantRemote *remote = grant_connection_remote(fmstate->conn);
+	const char **values;
+	const char *sql;
+	int			nrows = *numSlots;
+
+	MemoryContextReset(fmstate->temp_cxt);
+	values = slot_params(fmstate, slots, nrows, (Datum) 0, false);
+	sql = insert_sql_for(fmstate, nrows);
+
+	/*
+	 * Batches are queued only when every row is certain to be inserted or
+	 * fail the statement; with ON CONFLICT DO NOTHING the count of rows
+	 * inserted is needed, so the answer is read now.
+	 */
+	if (!fmstate->do_nothing)
+	{
+		adapter->send(remote, sql, nrows * list_length(fmstate->target_attrs),
+					  values);
+		fmstate->queued = true;
+		if (adapter->npending(remote) >= GRANT_MAX_QUEUED)
+			finish_queued(fmstate);
+	}
+	else
+	{
+		GrantRemoteQuery *query;
+		MemoryContext oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
+
+		finish_queued(fmstate);
+		query = adapter->query(remote, sql,
+							   nrows * list_length(fmstate->target_attrs), values);
+		adapter->close(query);
+		*numSlots = (int) adapter->rows_affected(query);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	return slots;
+}
+
+TupleTableSlot *
+grantExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
+					   TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
+	const char **values;
+
+	MemoryContextReset(fmstate->temp_cxt);
+	values = slot_params(fmstate, &slot, 1, (Datum) 0, false);
+	return run_returning(fmstate, slot, fmstate->sql,
+						 list_length(fmstate->target_attrs), values);
+}
+
+TupleTableSlot *
+grantExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
+					   TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
+	Datum		ctid;
+	bool		isnull;
+	const char **values;
+
+	ctid = ExecGetJunkAttribute(planSlot, fmstate->ctid_attno, &isnull);
+	if (isnull)
+		elog(ERROR, "grant: ctid is NULL");
+	MemoryContextReset(fmstate->temp_cxt);
+	values = slot_params(fmstate, &slot, 1, ctid, true);
+	return run_returning(fmstate, slot, fmstate->sql,
+						 list_length(fmstate->target_attrs) + 1, values);
+}
+
+TupleTableSlot *
+grantExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
+					   TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
+	Datum		ctid;
+	bool		isnull;
+	const char **values;
+
+	ctid = ExecGetJunkAttribute(planSlot, fmstate->ctid_attno, &isnull);
+	if (isnull)
+		elog(ERROR, "grant: ctid is NULL");
+	MemoryContextReset(fmstate->temp_cxt);
+	values = slot_params(fmstate, &slot, 0, ctid, true);
+	return run_returning(fmstate, slot, fmstate->sql, 1, values);
+}
+
+void
+grantEndForeignModify(EState *estate, ResultRelInfo *rinfo)
+{
+	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
+
+	if (fmstate == NULL || fmstate->conn == NULL)
+		return;
+	finish_queued(fmstate);
+}
+
+/*
+ * COPY FROM into a foreign table, and rows routed into a foreign
+ * partition: an INSERT of all columns, batched like any INSERT.
+ */
+void
+grantBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
+{
+	Relation	rel = rinfo->ri_RelationDesc;
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	List	   *target_attrs = NIL;
+	List	   *retrieved_attrs = NIL;
+	StringInfoData sql;
+	int			values_end = 0;
+	bool		do_nothing = false;
+	int			attnum;
+
+	if (mtstate->ps.plan && ((ModifyTable *) mtstate->ps.plan)->onConflictAction != ONCONFLICT_NONE)
+	{
+		if (((ModifyTable *) mtstate->ps.plan)->onConflictAction == ONCONFLICT_NOTHING)
+			do_nothing = true;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("INSERT with ON CONFLICT DO UPDATE is not supported on grant foreign tables")));
+	}
+
+	for (attnum = 1; attnum <= tupdesc->natts; attnum++)
+	{
+		if (!TupleDescAttr(tupdesc, attnum - 1)->attisdropped)
+			target_attrs = lappend_int(target_attrs, attnum);
+	}
+	initStringInfo(&sql);
+	grant_pg_deparse_insert_sql(&sql, rel, target_attrs, do_nothing,
+								rinfo->ri_returningList != NIL,
+								&retrieved_attrs, &values_end);
+
+	rinfo->ri_FdwState = modify_state_create(mtstate, rinfo, CMD_INSERT, sql.data,
+											 target_attrs, values_end,
+											 retrieved_attrs != NIL,
+											 retrieved_attrs, 0);
+}
+
+void
+grantEndForeignInsert(EState *estate, ResultRelInfo *rinfo)
+{
+	grantEndForeignModify(estate, rinfo);
+}
+
+void
+grantExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
+						  List *fdw_private, int subplan_index,
+						  struct ExplainState *es)
+{
+	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
+
+	if (!es->verbose)
+		return;
+	if (fmstate && fmstate->route.endpoint)
+		ExplainPropertyText("Route", grant_route_describe(&fmstate->route), es);
+	ExplainPropertyText("Remote SQL", strVal(list_nth(fdw_private, GrantModifySQL)), es);
+	if (fmstate && fmstate->batch_size > 1)
+		ExplainPropertyInteger("Batch Size", NULL, fmstate->batch_size, es);
+}
+
+/*
+ * TRUNCATE: one statement per server, on its writer.  The relations of a
+ * server are truncated together, so CASCADE and RESTART IDENTITY mean on
+ * the remote what they mean locally.
+ */
+void
+grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
+{
+	List	   *servers = NIL;
+	ListCell   *lc;
+
+	grant_check_write_allowed();
+
+	foreach(lc, rels)
+	{
+		Relation	rel = (Relation) lfirst(lc);
+		Oid			serverid = GetForeignTable(RelationGetRelid(rel))->serverid;
+
+		servers = list_append_unique_oid(servers, serverid);
+	}
+
+	foreach(lc, servers)
+	{
+		Oid			serverid = lfirst_oid(lc);
+		ForeignServer *server = GetForeignServer(serverid);
+		List	   *server_rels = NIL;
+		ListCell   *lc2;
+		StringInfoData sql;
+		GrantRoute	route;
+		GrantConnection *conn;
+		GrantRemoteQuery *query;
+		const GrantAdapter *adapter;
+
+		foreach(lc2, rels)
+		{
+			Relation	rel = (Relation) lfirst(lc2);
+
+			if (GetForeignTable(RelationGetRelid(rel))->serverid == serverid)
+				server_rels = lappend(server_rels, rel);
+		}
+		initStringInfo(&sql);
+		grant_pg_deparse_truncate(&sql, server_rels, behavior, restart_seqs);
+
+		grant_route(server, true, &route);
+		conn = grant_get_connection(server, GetUserId(), route.endpoint);
+		grant_connection_wrote(conn);
+		adapter = grant_connection_adapter(conn);
+		query = adapter->query(grant_connection_remote(conn), sql.data, 0, NULL);
+		adapter->close(query);
+	}
+}
