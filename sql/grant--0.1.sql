@@ -9,7 +9,137 @@
  * ---------------------------------------------------------------------
  */
 
--- (registry objects)
+-- The schema is created by CREATE EXTENSION without privileges for others;
+-- everyone may look up its objects (each object's own privileges still apply).
+GRANT USAGE ON SCHEMA grant_fdw TO PUBLIC;
+
+-- Members of grant_admin may register and remove endpoints; superusers can
+-- anyway.  Roles are shared by the cluster, so the role outlives the
+-- extension and is only created when missing.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'grant_admin') THEN
+    CREATE ROLE grant_admin NOLOGIN;
+  END IF;
+END
+$$;
+
+-- One row per endpoint.  Passwords are stored here and nowhere else; the
+-- table is readable only by its owner (and superusers), everyone else
+-- reads grant_fdw.connections.  No unique key includes the password, so
+-- no constraint error can print it.
+CREATE TABLE grant_fdw.endpoints (
+  id        serial PRIMARY KEY,
+  database  text NOT NULL CHECK (database <> ''),
+  adapter   text NOT NULL CHECK (adapter IN ('postgresql', 'mysql')),
+  role      text NOT NULL DEFAULT 'writing' CHECK (role IN ('writing', 'reading')),
+  shard     text NOT NULL DEFAULT 'default' CHECK (shard <> ''),
+  weight    integer NOT NULL DEFAULT 1 CHECK (weight >= 0),
+  host      text,
+  port      integer CHECK (port BETWEEN 1 AND 65535),
+  dbname    text,
+  username  text,
+  password  text,
+  options   text[] NOT NULL DEFAULT '{}'
+);
+
+COMMENT ON TABLE grant_fdw.endpoints IS
+  'grant endpoints; use grant_fdw.establish_connection() and grant_fdw.remove_connection()';
+
+-- Backstops for the checks establish_connection makes under its lock.
+CREATE UNIQUE INDEX endpoints_identity
+  ON grant_fdw.endpoints (database, shard, COALESCE(host, ''), COALESCE(port, 0), COALESCE(dbname, ''));
+CREATE UNIQUE INDEX endpoints_one_writer
+  ON grant_fdw.endpoints (database, shard) WHERE role = 'writing';
+
+SELECT pg_catalog.pg_extension_config_dump('grant_fdw.endpoints', '');
+SELECT pg_catalog.pg_extension_config_dump('grant_fdw.endpoints_id_seq', '');
+
+REVOKE ALL ON grant_fdw.endpoints FROM PUBLIC;
+REVOKE ALL ON SEQUENCE grant_fdw.endpoints_id_seq FROM PUBLIC;
+
+-- Every change tells each backend's registry cache to reload.
+CREATE FUNCTION grant_fdw.registry_invalidate()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'grant_registry_invalidate'
+LANGUAGE C;
+
+CREATE TRIGGER endpoints_invalidate
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grant_fdw.endpoints
+  FOR EACH STATEMENT EXECUTE FUNCTION grant_fdw.registry_invalidate();
+
+CREATE FUNCTION grant_fdw.establish_connection(
+  database text,
+  adapter text,
+  url text,
+  role text DEFAULT 'writing',
+  shard text DEFAULT 'default',
+  weight integer DEFAULT 1)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'grant_establish_connection'
+LANGUAGE C VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
+
+COMMENT ON FUNCTION grant_fdw.establish_connection(text, text, text, text, text, integer) IS
+  'registers an endpoint of a logical database and returns its id';
+
+CREATE FUNCTION grant_fdw.remove_connection(
+  database text,
+  role text DEFAULT NULL,
+  shard text DEFAULT NULL,
+  url text DEFAULT NULL)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'grant_remove_connection'
+LANGUAGE C VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
+
+COMMENT ON FUNCTION grant_fdw.remove_connection(text, text, text, text) IS
+  'removes the endpoints of a logical database matching role, shard and URL; returns how many';
+
+REVOKE ALL ON FUNCTION grant_fdw.establish_connection(text, text, text, text, text, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION grant_fdw.remove_connection(text, text, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION grant_fdw.establish_connection(text, text, text, text, text, integer) TO grant_admin;
+GRANT EXECUTE ON FUNCTION grant_fdw.remove_connection(text, text, text, text) TO grant_admin;
+
+-- Helpers of the view: never given a password, they drop secret options.
+CREATE FUNCTION grant_fdw.connection_url(adapter text, host text, port integer,
+                                         dbname text, username text, options text[])
+RETURNS text
+AS 'MODULE_PATHNAME', 'grant_connection_url'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION grant_fdw.public_options(options text[])
+RETURNS text[]
+AS 'MODULE_PATHNAME', 'grant_public_options'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE VIEW grant_fdw.connections AS
+  SELECT e.id, e.database, e.adapter, e.role, e.shard, e.weight,
+         e.host, e.port, e.dbname, e.username,
+         grant_fdw.public_options(e.options) AS options,
+         grant_fdw.connection_url(e.adapter, e.host, e.port, e.dbname,
+                                  e.username, e.options) AS url,
+         e.password IS NOT NULL AS has_password
+    FROM grant_fdw.endpoints e;
+
+COMMENT ON VIEW grant_fdw.connections IS
+  'registered endpoints of grant, without passwords';
+
+GRANT SELECT ON grant_fdw.connections TO PUBLIC;
+
+-- Inspection of this backend's registry cache (what the router reads).
+CREATE FUNCTION grant_fdw.registry_cache(database text,
+  OUT id integer, OUT adapter text, OUT role text, OUT shard text,
+  OUT weight integer, OUT endpoint text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'grant_registry_cache'
+LANGUAGE C STABLE STRICT;
+
+CREATE FUNCTION grant_fdw.registry_cache_stats(
+  OUT generation bigint, OUT loads bigint, OUT valid boolean)
+RETURNS record
+AS 'MODULE_PATHNAME', 'grant_registry_cache_stats'
+LANGUAGE C VOLATILE;
 
 /*
  * ---------------------------------------------------------------------

@@ -1,0 +1,635 @@
+/*-------------------------------------------------------------------------
+ *
+ * option.c
+ *		  Options of the grant_fdw wrapper, its servers, user mappings,
+ *		  foreign tables and columns: the validator and the readers the
+ *		  rest of grant uses.
+ *
+ * Options and what they mean:
+ *
+ *	object        option              meaning
+ *	------------  ------------------  ---------------------------------------
+ *	wrapper       (none)
+ *	server        database            registry database whose endpoints serve
+ *	                                  this server (grant_fdw.connections);
+ *	                                  excludes every endpoint option below
+ *	server        url                 registry-less: the one endpoint, as a
+ *	                                  postgresql://, mysql:// URL or libpq
+ *	                                  keyword string, without password
+ *	server        adapter             registry-less: postgresql (default) or
+ *	                                  mysql; must agree with url
+ *	server        host, port, dbname  registry-less: the endpoint part by part
+ *	                                  (not together with url)
+ *	server        libpq keywords      registry-less PostgreSQL: sslmode,
+ *	                                  connect_timeout, ... (pg_libpq_options)
+ *	server        MySQL parameters    registry-less MySQL: charset, ssl-mode,
+ *	                                  ... (as in a mysql:// URL, see url.c)
+ *	server        fetch_size          rows fetched per round trip (> 0)
+ *	server        batch_size          rows sent per remote INSERT (> 0)
+ *	server        updatable           whether tables accept INSERT, UPDATE,
+ *	                                  DELETE (default true)
+ *	server        truncatable         whether tables accept TRUNCATE
+ *	                                  (default true)
+ *	user mapping  user, password      credentials for every endpoint of the
+ *	                                  server, overriding the registry's
+ *	user mapping  password_required   false lets a connection succeed without
+ *	                                  a password; only a superuser sets it
+ *	table         schema_name         remote schema (default: the local
+ *	                                  schema for PostgreSQL, the connection's
+ *	                                  database for MySQL)
+ *	table         table_name          remote table (default: the local name)
+ *	table         shard_key           column whose value picks the shard
+ *	table         key                 row identity column(s) for UPDATE and
+ *	                                  DELETE, comma-separated
+ *	table         updatable, truncatable, fetch_size, batch_size: as for the
+ *	                                  server, which they override
+ *	column        column_name         remote column (default: the local name)
+ *	column        key                 whether the column is part of the row
+ *	                                  identity
+ *
+ * Invariant: server options are readable by everyone (pg_foreign_server),
+ * so a password or other secret is refused there; it belongs in a user
+ * mapping or the registry.  No error here prints a secret's value.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/reloptions.h"
+#include "catalog/pg_foreign_data_wrapper.h"
+#include "catalog/pg_foreign_server.h"
+#include "catalog/pg_foreign_table.h"
+#include "catalog/pg_user_mapping.h"
+#include "catalog/pg_attribute.h"
+#include "commands/defrem.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "utils/guc.h"
+#include "utils/varlena.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "grant.h"
+
+/* how a value is checked */
+typedef enum OptionKind
+{
+	OPT_TEXT,					/* non-empty text */
+	OPT_BOOL,
+	OPT_POSITIVE_INT,
+	OPT_NONNEGATIVE_INT,
+	OPT_PORT,
+	OPT_ADAPTER,
+	OPT_URL,
+	OPT_COLUMN_LIST
+} OptionKind;
+
+/* option applies to a registry-less server's endpoint */
+#define OPT_ENDPOINT	0x01
+
+typedef struct GrantOption
+{
+	const char *name;
+	Oid			context;		/* catalog of the object it belongs to */
+	OptionKind	kind;
+	int			flags;
+} GrantOption;
+
+/* every option but the adapter-specific connection parameters */
+static const GrantOption grant_options[] = {
+	{"database", ForeignServerRelationId, OPT_TEXT, 0},
+	{"url", ForeignServerRelationId, OPT_URL, OPT_ENDPOINT},
+	{"adapter", ForeignServerRelationId, OPT_ADAPTER, OPT_ENDPOINT},
+	{"host", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"port", ForeignServerRelationId, OPT_PORT, OPT_ENDPOINT},
+	{"dbname", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"fetch_size", ForeignServerRelationId, OPT_POSITIVE_INT, 0},
+	{"batch_size", ForeignServerRelationId, OPT_POSITIVE_INT, 0},
+	{"updatable", ForeignServerRelationId, OPT_BOOL, 0},
+	{"truncatable", ForeignServerRelationId, OPT_BOOL, 0},
+
+	{"user", UserMappingRelationId, OPT_TEXT, 0},
+	{"password", UserMappingRelationId, OPT_TEXT, 0},
+	{"password_required", UserMappingRelationId, OPT_BOOL, 0},
+
+	{"schema_name", ForeignTableRelationId, OPT_TEXT, 0},
+	{"table_name", ForeignTableRelationId, OPT_TEXT, 0},
+	{"shard_key", ForeignTableRelationId, OPT_TEXT, 0},
+	{"key", ForeignTableRelationId, OPT_COLUMN_LIST, 0},
+	{"updatable", ForeignTableRelationId, OPT_BOOL, 0},
+	{"truncatable", ForeignTableRelationId, OPT_BOOL, 0},
+	{"fetch_size", ForeignTableRelationId, OPT_POSITIVE_INT, 0},
+	{"batch_size", ForeignTableRelationId, OPT_POSITIVE_INT, 0},
+
+	{"column_name", AttributeRelationId, OPT_TEXT, 0},
+	{"key", AttributeRelationId, OPT_BOOL, 0},
+
+	{NULL, InvalidOid, OPT_TEXT, 0}
+};
+
+/*
+ * libpq keywords a registry-less PostgreSQL server may set.  Left out:
+ * credentials (user mapping), client_encoding and replication (grant's
+ * business), and keywords that read files chosen by whoever owns the
+ * server beyond what TLS needs (passfile, service).
+ */
+static const GrantOption pg_libpq_options[] = {
+	{"application_name", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"channel_binding", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"connect_timeout", ForeignServerRelationId, OPT_NONNEGATIVE_INT, OPT_ENDPOINT},
+	{"gssencmode", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"hostaddr", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"keepalives", ForeignServerRelationId, OPT_NONNEGATIVE_INT, OPT_ENDPOINT},
+	{"keepalives_count", ForeignServerRelationId, OPT_NONNEGATIVE_INT, OPT_ENDPOINT},
+	{"keepalives_idle", ForeignServerRelationId, OPT_NONNEGATIVE_INT, OPT_ENDPOINT},
+	{"keepalives_interval", ForeignServerRelationId, OPT_NONNEGATIVE_INT, OPT_ENDPOINT},
+	{"krbsrvname", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"options", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"requirepeer", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"ssl_max_protocol_version", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"ssl_min_protocol_version", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"sslcert", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"sslcompression", ForeignServerRelationId, OPT_NONNEGATIVE_INT, OPT_ENDPOINT},
+	{"sslcrl", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"sslcrldir", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"sslkey", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"sslmode", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"sslrootcert", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"sslsni", ForeignServerRelationId, OPT_NONNEGATIVE_INT, OPT_ENDPOINT},
+	{"target_session_attrs", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"tcp_user_timeout", ForeignServerRelationId, OPT_NONNEGATIVE_INT, OPT_ENDPOINT},
+	{NULL, InvalidOid, OPT_TEXT, 0}
+};
+
+/* names whose values are secrets, wherever they appear */
+static const char *const secret_options[] = {
+	"password", "sslpassword", "ssl-passphrase", NULL
+};
+
+PG_FUNCTION_INFO_V1(grant_fdw_validator);
+
+static const GrantOption *find_option(const GrantOption *table,
+									  const char *name, Oid context);
+static void check_value(const GrantOption *opt, DefElem *def);
+static char *valid_option_names(Oid context, bool server_mysql);
+static void validate_server(List *options);
+static bool server_adapter_from_options(List *options, GrantAdapterKind *kind);
+static bool names_match(const char *a, const char *b);
+
+/*
+ * grant_fdw.grant_fdw_validator(text[], oid): check the options of a
+ * wrapper, server, user mapping, foreign table or column (catalog oid) as
+ * they will be after the CREATE or ALTER.
+ */
+Datum
+grant_fdw_validator(PG_FUNCTION_ARGS)
+{
+	List	   *options = untransformRelOptions(PG_GETARG_DATUM(0));
+	Oid			context = PG_GETARG_OID(1);
+	ListCell   *lc;
+
+	if (context == ForeignServerRelationId)
+	{
+		validate_server(options);
+		PG_RETURN_VOID();
+	}
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+		const GrantOption *opt = find_option(grant_options, def->defname, context);
+
+		if (opt == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("invalid option \"%s\"", def->defname),
+					 context == ForeignDataWrapperRelationId ?
+					 errhint("The foreign-data wrapper grant_fdw takes no options.") :
+					 errhint("Valid options in this context are: %s.",
+							 valid_option_names(context, false))));
+		check_value(opt, def);
+
+		if (context == UserMappingRelationId &&
+			strcmp(def->defname, "password_required") == 0 &&
+			!defGetBoolean(def) && !superuser())
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("only a superuser may set \"password_required\" to false"),
+					 errhint("Without a required password the remote server could accept the connection on the local server's own credentials.")));
+	}
+	PG_RETURN_VOID();
+}
+
+/*
+ * A server either names a registry database or describes one endpoint;
+ * its connection parameters depend on the adapter, so they are checked
+ * after the adapter is known.
+ */
+static void
+validate_server(List *options)
+{
+	GrantAdapterKind kind;
+	bool		mysql;
+	DefElem    *database = NULL;
+	DefElem    *url = NULL;
+	DefElem    *endpoint_opt = NULL;
+	DefElem    *part_opt = NULL;
+	ListCell   *lc;
+
+	(void) server_adapter_from_options(options, &kind);
+	mysql = (kind == GRANT_ADAPTER_MYSQL);
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+		const GrantOption *opt;
+		char	   *cname;
+		char	   *cvalue;
+
+		if (grant_option_is_secret(def->defname))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("option \"%s\" is not allowed on a server", def->defname),
+					 errhint("Everyone can read server options: put credentials in a user mapping or the registry.")));
+
+		opt = find_option(grant_options, def->defname, ForeignServerRelationId);
+		if (opt == NULL && !mysql)
+			opt = find_option(pg_libpq_options, def->defname, ForeignServerRelationId);
+		if (opt != NULL)
+			check_value(opt, def);
+		else if (mysql && grant_mysql_param(def->defname, defGetString(def),
+											&cname, &cvalue))
+			endpoint_opt = def;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("invalid option \"%s\"", def->defname),
+					 errhint("Valid options in this context are: %s.",
+							 valid_option_names(ForeignServerRelationId, mysql))));
+
+		if (strcmp(def->defname, "database") == 0)
+			database = def;
+		else if (strcmp(def->defname, "url") == 0)
+			url = def;
+		else if (opt != NULL && (opt->flags & OPT_ENDPOINT) != 0)
+		{
+			endpoint_opt = def;
+			if (strcmp(def->defname, "host") == 0 ||
+				strcmp(def->defname, "port") == 0 ||
+				strcmp(def->defname, "dbname") == 0)
+				part_opt = def;
+		}
+	}
+
+	if (database != NULL && (url != NULL || endpoint_opt != NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+				 errmsg("option \"%s\" cannot be used with option \"database\"",
+						url ? url->defname : endpoint_opt->defname),
+				 errhint("A server with \"database\" takes its endpoints from the registry; connection options belong to grant_fdw.establish_connection().")));
+	if (url != NULL && part_opt != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+				 errmsg("option \"%s\" cannot be used with option \"url\"",
+						part_opt->defname),
+				 errhint("Give the endpoint either as a URL or as host, port and dbname.")));
+}
+
+/*
+ * The adapter a set of server options implies: the "adapter" option, else
+ * the url's scheme, else PostgreSQL.  An adapter that disagrees with the
+ * url is an error.  Returns true when the options give one explicitly.
+ */
+static bool
+server_adapter_from_options(List *options, GrantAdapterKind *kind)
+{
+	char	   *adapter = grant_get_option(options, "adapter");
+	char	   *url = grant_get_option(options, "url");
+	GrantAdapterKind url_kind = GRANT_ADAPTER_POSTGRESQL;
+
+	*kind = GRANT_ADAPTER_POSTGRESQL;
+	if (adapter != NULL && !grant_adapter_from_name(adapter, kind))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("unknown adapter \"%s\"", adapter),
+				 errhint("Valid adapters are \"postgresql\" (or \"postgres\", \"pg\") and \"mysql\" (or \"mariadb\").")));
+	if (url != NULL)
+	{
+		(void) grant_url_adapter(url, &url_kind);
+		if (adapter != NULL && url_kind != *kind)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("adapter \"%s\" does not match a %s connection URL",
+							adapter, grant_adapter_name(url_kind)),
+					 errhint("Leave out the adapter option to take it from the URL.")));
+		*kind = url_kind;
+	}
+	return adapter != NULL || url != NULL;
+}
+
+/* check def's value against opt; errors never quote a URL */
+static void
+check_value(const GrantOption *opt, DefElem *def)
+{
+	char	   *value = defGetString(def);
+
+	switch (opt->kind)
+	{
+		case OPT_TEXT:
+			if (value[0] == '\0')
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+						 errmsg("option \"%s\" must not be empty", def->defname)));
+			break;
+		case OPT_BOOL:
+			{
+				bool		b;
+
+				if (!parse_bool(value, &b))
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+							 errmsg("invalid value for option \"%s\": \"%s\"",
+									def->defname, value),
+							 errhint("Give a Boolean value such as true or false.")));
+			}
+			break;
+		case OPT_POSITIVE_INT:
+		case OPT_NONNEGATIVE_INT:
+		case OPT_PORT:
+			{
+				int			n;
+				int			min = opt->kind == OPT_NONNEGATIVE_INT ? 0 : 1;
+				int			max = opt->kind == OPT_PORT ? 65535 : INT_MAX;
+
+				if (!parse_int(value, &n, 0, NULL) || n < min || n > max)
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+							 errmsg("invalid value for option \"%s\": \"%s\"",
+									def->defname, value),
+							 errhint("Give an integer between %d and %d.", min, max)));
+			}
+			break;
+		case OPT_ADAPTER:
+			/* checked by server_adapter_from_options */
+			break;
+		case OPT_URL:
+			{
+				GrantEndpoint ep;
+				GrantAdapterKind kind;
+				ListCell   *lc;
+
+				memset(&ep, 0, sizeof(ep));
+				(void) grant_url_adapter(value, &kind);
+				if (kind == GRANT_ADAPTER_MYSQL)
+					grant_mysql_parse_url(value, &ep);
+				else
+					grant_pg_parse_url(value, &ep);
+				if (ep.password != NULL)
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+							 errmsg("option \"url\" must not contain a password"),
+							 errhint("Everyone can read server options: put the password in a user mapping, or register the endpoint with grant_fdw.establish_connection().")));
+				foreach(lc, ep.options)
+				{
+					DefElem    *o = (DefElem *) lfirst(lc);
+
+					if (grant_option_is_secret(o->defname))
+						ereport(ERROR,
+								(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+								 errmsg("option \"url\" must not contain \"%s\"", o->defname),
+								 errhint("Everyone can read server options: register the endpoint with grant_fdw.establish_connection() instead.")));
+				}
+			}
+			break;
+		case OPT_COLUMN_LIST:
+			{
+				List	   *names;
+
+				if (!SplitIdentifierString(pstrdup(value), ',', &names) ||
+					names == NIL)
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+							 errmsg("invalid value for option \"%s\": \"%s\"",
+									def->defname, value),
+							 errhint("Give one or more column names separated by commas.")));
+			}
+			break;
+	}
+}
+
+static const GrantOption *
+find_option(const GrantOption *table, const char *name, Oid context)
+{
+	const GrantOption *opt;
+
+	for (opt = table; opt->name != NULL; opt++)
+		if (opt->context == context && strcmp(opt->name, name) == 0)
+			return opt;
+	return NULL;
+}
+
+/* the valid option names of context, comma-separated, for hints */
+static char *
+valid_option_names(Oid context, bool server_mysql)
+{
+	StringInfoData buf;
+	const GrantOption *opt;
+
+	initStringInfo(&buf);
+	for (opt = grant_options; opt->name != NULL; opt++)
+		if (opt->context == context)
+			appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", opt->name);
+	if (context == ForeignServerRelationId)
+	{
+		if (server_mysql)
+		{
+			List	   *names;
+			ListCell   *lc;
+
+			/* secret parameters are refused on servers: not worth a mention */
+			(void) SplitIdentifierString(grant_mysql_param_names(), ',', &names);
+			foreach(lc, names)
+				if (!grant_option_is_secret((char *) lfirst(lc)))
+					appendStringInfo(&buf, ", %s", (char *) lfirst(lc));
+		}
+		else
+			for (opt = pg_libpq_options; opt->name != NULL; opt++)
+				appendStringInfo(&buf, ", %s", opt->name);
+	}
+	return buf.data;
+}
+
+/* '-' and '_' equal, case ignored: MySQL spells option names both ways */
+static bool
+names_match(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+	{
+		char		ca = (*a == '_') ? '-' : pg_tolower((unsigned char) *a);
+		char		cb = (*b == '_') ? '-' : pg_tolower((unsigned char) *b);
+
+		if (ca != cb)
+			return false;
+	}
+	return *a == '\0' && *b == '\0';
+}
+
+/*
+ * Whether the value of connection option name is a secret (never shown in
+ * views, errors, logs or EXPLAIN): passwords, the TLS key passphrase.
+ */
+bool
+grant_option_is_secret(const char *name)
+{
+	int			i;
+
+	for (i = 0; secret_options[i] != NULL; i++)
+		if (names_match(name, secret_options[i]))
+			return true;
+	return false;
+}
+
+/* The string value of option name in a DefElem list, or NULL. */
+char *
+grant_get_option(List *options, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, name) == 0)
+			return defGetString(def);
+	}
+	return NULL;
+}
+
+/* The server's "database" option (a registry database), or NULL. */
+char *
+grant_server_database(ForeignServer *server)
+{
+	return grant_get_option(server->options, "database");
+}
+
+/*
+ * The single endpoint of a registry-less server, palloc'd in
+ * CurrentMemoryContext: id 0, database = the server's name, role writing,
+ * shard "default", weight 1, connection fields from url or host/port/dbname
+ * and the adapter's further parameters in options.  NULL for a server that
+ * names a registry database.
+ */
+GrantEndpoint *
+grant_server_endpoint(ForeignServer *server)
+{
+	GrantEndpoint *ep;
+	GrantAdapterKind kind;
+	char	   *url;
+	ListCell   *lc;
+
+	if (grant_server_database(server) != NULL)
+		return NULL;
+
+	(void) server_adapter_from_options(server->options, &kind);
+	ep = palloc0(sizeof(GrantEndpoint));
+	url = grant_get_option(server->options, "url");
+	if (url != NULL)
+	{
+		if (kind == GRANT_ADAPTER_MYSQL)
+			grant_mysql_parse_url(url, ep);
+		else
+			grant_pg_parse_url(url, ep);
+	}
+	ep->id = 0;
+	ep->database = pstrdup(server->servername);
+	ep->adapter = kind;
+	ep->role = GRANT_ROLE_WRITING;
+	ep->shard = pstrdup(GRANT_DEFAULT_SHARD);
+	ep->weight = 1;
+
+	foreach(lc, server->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+		const GrantOption *opt;
+		char	   *cname;
+		char	   *cvalue;
+
+		if (strcmp(def->defname, "host") == 0)
+			ep->host = pstrdup(defGetString(def));
+		else if (strcmp(def->defname, "port") == 0)
+			ep->port = pg_strtoint32(defGetString(def));
+		else if (strcmp(def->defname, "dbname") == 0)
+			ep->dbname = pstrdup(defGetString(def));
+		else if (kind == GRANT_ADAPTER_POSTGRESQL &&
+				 (opt = find_option(pg_libpq_options, def->defname,
+									ForeignServerRelationId)) != NULL)
+			ep->options = lappend(ep->options,
+								  makeDefElem(pstrdup(def->defname),
+											  (Node *) makeString(pstrdup(defGetString(def))),
+											  -1));
+		else if (kind == GRANT_ADAPTER_MYSQL &&
+				 grant_mysql_param(def->defname, defGetString(def), &cname, &cvalue))
+			ep->options = lappend(ep->options,
+								  makeDefElem(cname, (Node *) makeString(cvalue), -1));
+	}
+	return ep;
+}
+
+/*
+ * The adapter that serves a server: from its options when registry-less,
+ * else that of its registry database's endpoints (one adapter per
+ * database, enforced at registration); PostgreSQL when it has none yet.
+ */
+GrantAdapterKind
+grant_server_adapter(ForeignServer *server)
+{
+	char	   *database = grant_server_database(server);
+	GrantAdapterKind kind = GRANT_ADAPTER_POSTGRESQL;
+
+	if (database == NULL)
+		(void) server_adapter_from_options(server->options, &kind);
+	else
+	{
+		List	   *endpoints = grant_registry_endpoints(database);
+
+		if (endpoints != NIL)
+			kind = ((GrantEndpoint *) linitial(endpoints))->adapter;
+		list_free_deep(endpoints);
+	}
+	return kind;
+}
+
+/*
+ * The remote schema and table of a foreign table, palloc'd: the
+ * schema_name and table_name options, else for the schema the local
+ * schema's name (PostgreSQL) or NULL (MySQL: the connection's database),
+ * and for the table the local name.
+ */
+void
+grant_table_remote_name(Relation rel, char **schema, char **table)
+{
+	ForeignTable *ft = GetForeignTable(RelationGetRelid(rel));
+	char	   *s = grant_get_option(ft->options, "schema_name");
+	char	   *t = grant_get_option(ft->options, "table_name");
+
+	if (s != NULL)
+		*schema = pstrdup(s);
+	else if (grant_server_adapter(GetForeignServer(ft->serverid)) == GRANT_ADAPTER_MYSQL)
+		*schema = NULL;
+	else
+		*schema = get_namespace_name(RelationGetNamespace(rel));
+	*table = pstrdup(t != NULL ? t : RelationGetRelationName(rel));
+}
+
+/* The remote name of a column, palloc'd: column_name, else attname. */
+char *
+grant_column_remote_name(Relation rel, AttrNumber attnum)
+{
+	List	   *options = GetForeignColumnOptions(RelationGetRelid(rel), attnum);
+	char	   *name = grant_get_option(options, "column_name");
+
+	if (name != NULL)
+		return pstrdup(name);
+	return pstrdup(NameStr(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attname));
+}
