@@ -267,6 +267,7 @@ extern uint32 grant_registry_generation(void);
 /* in url.c */
 extern bool grant_url_adapter(const char *url, GrantAdapterKind *kind);
 extern void grant_pg_parse_url(const char *url, GrantEndpoint *ep);
+extern void grant_rethrow_hiding_statement(MemoryContext cxt) pg_attribute_noreturn();
 extern void grant_mysql_parse_url(const char *url, GrantEndpoint *ep);
 extern bool grant_mysql_param(const char *name, const char *value,
 							  char **canon_name, char **canon_value);

@@ -173,6 +173,7 @@ static const GrantOption *find_option(const GrantOption *table,
 									  const char *name, Oid context);
 static void check_value(const GrantOption *opt, DefElem *def);
 static char *valid_option_names(Oid context, bool server_mysql);
+static void validate_options(List *options, Oid context);
 static void validate_server(List *options);
 static bool server_adapter_from_options(List *options, GrantAdapterKind *kind);
 static bool names_match(const char *a, const char *b);
@@ -187,12 +188,30 @@ grant_fdw_validator(PG_FUNCTION_ARGS)
 {
 	List	   *options = untransformRelOptions(PG_GETARG_DATUM(0));
 	Oid			context = PG_GETARG_OID(1);
+	MemoryContext cxt = CurrentMemoryContext;
+
+	/* the statement may hold a password: keep it out of the server log */
+	PG_TRY();
+	{
+		validate_options(options, context);
+	}
+	PG_CATCH();
+	{
+		grant_rethrow_hiding_statement(cxt);
+	}
+	PG_END_TRY();
+	PG_RETURN_VOID();
+}
+
+static void
+validate_options(List *options, Oid context)
+{
 	ListCell   *lc;
 
 	if (context == ForeignServerRelationId)
 	{
 		validate_server(options);
-		PG_RETURN_VOID();
+		return;
 	}
 
 	foreach(lc, options)
@@ -218,7 +237,6 @@ grant_fdw_validator(PG_FUNCTION_ARGS)
 					 errmsg("only a superuser may set \"password_required\" to false"),
 					 errhint("Without a required password the remote server could accept the connection on the local server's own credentials.")));
 	}
-	PG_RETURN_VOID();
 }
 
 /*

@@ -77,6 +77,8 @@ static const char *role_name(GrantRole role);
 static List *options_from_array(ArrayType *arr);
 static Datum options_to_array(List *options);
 static void check_registration(const GrantEndpoint *ep);
+static int32 establish_connection(FunctionCallInfo fcinfo);
+static int32 remove_connection(FunctionCallInfo fcinfo);
 
 /*
  * Called once from _PG_init: the cache must hear about invalidations from
@@ -483,13 +485,75 @@ options_to_array(List *options)
 }
 
 /*
+ * Re-raise the error being handled without the "STATEMENT:" line the
+ * server log would add: the statement may hold a connection URL with its
+ * password.  Call from a PG_CATCH block; cxt is the context the PG_TRY
+ * started in.  (log_statement still logs statements when so configured.)
+ */
+void
+grant_rethrow_hiding_statement(MemoryContext cxt)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(cxt);
+	edata = CopyErrorData();
+	FlushErrorState();
+	edata->hide_stmt = true;
+	ReThrowError(edata);
+}
+
+/*
  * grant_fdw.establish_connection(database, adapter, url, role, shard,
  * weight) returns int: register one endpoint and return its id.
  *
- * Every check runs before the INSERT; errors never quote the URL.
+ * Every check runs before the INSERT; errors never quote the URL, and the
+ * server log does not get the statement that holds it.
  */
 Datum
 grant_establish_connection(PG_FUNCTION_ARGS)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	int32		id = 0;
+
+	PG_TRY();
+	{
+		id = establish_connection(fcinfo);
+	}
+	PG_CATCH();
+	{
+		grant_rethrow_hiding_statement(cxt);
+	}
+	PG_END_TRY();
+	PG_RETURN_INT32(id);
+}
+
+/*
+ * grant_fdw.remove_connection(database, role, shard, url) returns int:
+ * remove the endpoints of database that match every non-NULL filter (the
+ * URL matches on host, port and dbname) and return how many.  Removing
+ * nothing is an error, so a typo does not pass silently.
+ */
+Datum
+grant_remove_connection(PG_FUNCTION_ARGS)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	int32		removed = 0;
+
+	PG_TRY();
+	{
+		removed = remove_connection(fcinfo);
+	}
+	PG_CATCH();
+	{
+		grant_rethrow_hiding_statement(cxt);
+	}
+	PG_END_TRY();
+	PG_RETURN_INT32(removed);
+}
+
+/* the body of grant_establish_connection */
+static int32
+establish_connection(FunctionCallInfo fcinfo)
 {
 	char	   *database = text_arg(fcinfo, 0);
 	char	   *adapter = text_arg(fcinfo, 1);
@@ -603,7 +667,7 @@ grant_establish_connection(PG_FUNCTION_ARGS)
 									 SPI_tuptable->tupdesc, 1, &isnull));
 
 	SPI_finish();
-	PG_RETURN_INT32(id);
+	return id;
 }
 
 /*
@@ -682,14 +746,9 @@ check_registration(const GrantEndpoint *ep)
 	}
 }
 
-/*
- * grant_fdw.remove_connection(database, role, shard, url) returns int:
- * remove the endpoints of database that match every non-NULL filter (the
- * URL matches on host, port and dbname) and return how many.  Removing
- * nothing is an error, so a typo does not pass silently.
- */
-Datum
-grant_remove_connection(PG_FUNCTION_ARGS)
+/* the body of grant_remove_connection */
+static int32
+remove_connection(FunctionCallInfo fcinfo)
 {
 	char	   *database = text_arg(fcinfo, 0);
 	char	   *role = text_arg(fcinfo, 1);
@@ -780,7 +839,7 @@ grant_remove_connection(PG_FUNCTION_ARGS)
 						database),
 				 errhint("The view grant_fdw.connections lists the registered endpoints.")));
 	}
-	PG_RETURN_INT32((int32) removed);
+	return (int32) removed;
 }
 
 /*
