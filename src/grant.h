@@ -162,7 +162,7 @@ typedef struct GrantAdapter
 
 /*
  * Planner state of a foreign relation, kept in RelOptInfo->fdw_private.
- * Base relations are filled by scan.c; join and upper relations by
+ * Base relations are filled by plan.c; join and upper relations by
  * pushdown.c.  The deparser reads it.
  */
 typedef struct GrantRelInfo
@@ -184,6 +184,10 @@ typedef struct GrantRelInfo
 	Cost		startup_cost;
 	Cost		total_cost;
 	int			fetch_size;
+	double		retrieved_rows; /* rows the remote sends (before local_conds) */
+	Cost		remote_startup_cost;	/* remote work before the first row */
+	Cost		remote_run_cost;	/* remote work for all the rows */
+	bool		qp_is_pushdown_safe;	/* query_pathkeys can be sent */
 
 	/* join relations */
 	RelOptInfo *outerrel;
@@ -275,8 +279,111 @@ extern char *grant_mysql_param_names(void);
 extern char *grant_endpoint_url(const GrantEndpoint *ep);
 
 /* in deparse_pg.c */
+extern const char *grant_pg_quote_identifier(const char *ident);
+extern void grant_pg_append_literal(StringInfo buf, const char *val);
+extern bool grant_pg_is_foreign_expr(PlannerInfo *root, RelOptInfo *rel,
+									 Expr *expr);
+extern void grant_pg_classify_conditions(PlannerInfo *root, RelOptInfo *rel,
+										 List *conds, List **remote_conds,
+										 List **local_conds);
+extern EquivalenceMember *grant_pg_find_em(PlannerInfo *root, RelOptInfo *rel,
+										   PathKey *pk);
+extern bool grant_pg_pathkeys_are_shippable(PlannerInfo *root,
+											RelOptInfo *rel, List *pathkeys);
+extern List *grant_pg_build_tlist_to_deparse(RelOptInfo *rel);
+extern const char *grant_pg_lock_clause(PlannerInfo *root, RelOptInfo *rel);
+extern void grant_pg_deparse_select(StringInfo buf, PlannerInfo *root,
+									RelOptInfo *rel, List *tlist,
+									List *remote_conds, List *pathkeys,
+									bool has_final_sort, bool has_limit,
+									List **retrieved_attrs, List **params_list);
+extern void grant_pg_deparse_relation(StringInfo buf, Relation rel);
+extern void grant_pg_deparse_insert(StringInfo buf, Index rtindex, Relation rel,
+									List *target_attrs, bool do_nothing,
+									List *with_check_options,
+									List *returning_list,
+									List **retrieved_attrs, int *values_end_len);
+extern void grant_pg_deparse_insert_sql(StringInfo buf, Relation rel,
+										List *target_attrs, bool do_nothing,
+										bool returning_all,
+										List **retrieved_attrs,
+										int *values_end_len);
+extern void grant_pg_rebuild_insert_sql(StringInfo buf, Relation rel,
+										const char *orig_sql, List *target_attrs,
+										int values_end_len, int num_params,
+										int nrows);
+extern void grant_pg_deparse_copy_from(StringInfo buf, Relation rel,
+									   List *target_attrs);
+extern void grant_pg_deparse_update(StringInfo buf, Index rtindex, Relation rel,
+									List *target_attrs,
+									List *with_check_options,
+									List *returning_list,
+									List **retrieved_attrs);
+extern void grant_pg_deparse_delete(StringInfo buf, Index rtindex, Relation rel,
+									List *returning_list,
+									List **retrieved_attrs);
+extern void grant_pg_deparse_direct_update(StringInfo buf, PlannerInfo *root,
+										   Index rtindex, Relation rel,
+										   RelOptInfo *foreignrel,
+										   List *target_attrs,
+										   List *target_exprs,
+										   List *remote_conds,
+										   List *returning_list,
+										   List **params_list,
+										   List **retrieved_attrs);
+extern void grant_pg_deparse_direct_delete(StringInfo buf, PlannerInfo *root,
+										   Index rtindex, Relation rel,
+										   RelOptInfo *foreignrel,
+										   List *remote_conds,
+										   List *returning_list,
+										   List **params_list,
+										   List **retrieved_attrs);
+extern void grant_pg_deparse_truncate(StringInfo buf, List *rels,
+									  DropBehavior behavior, bool restart_seqs);
+
+/* in plan.c */
+
+/* what a path adds on top of its relation: ORDER BY and LIMIT */
+typedef struct GrantPathExtra
+{
+	List	   *pathkeys;		/* remote ORDER BY, or NIL */
+	bool		has_final_sort; /* pathkeys are the query's ORDER BY */
+	bool		has_limit;		/* the query's LIMIT/OFFSET is shipped */
+	double		limit_tuples;	/* rows the LIMIT lets through, or -1 */
+	int64		count_est;
+	int64		offset_est;
+} GrantPathExtra;
+
+extern void grantGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
+								   Oid foreigntableid);
+extern void grantGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
+								 Oid foreigntableid);
+extern ForeignScan *grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
+										Oid foreigntableid, ForeignPath *best_path,
+										List *tlist, List *scan_clauses,
+										Plan *outer_plan);
+extern void grantAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
+										 RangeTblEntry *target_rte,
+										 Relation target_relation);
+extern List *grantPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
+									Index resultRelation, int subplan_index);
+extern bool grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
+								  Index resultRelation, int subplan_index);
+extern int	grantIsForeignRelUpdatable(Relation rel);
+extern bool grantIsForeignPathAsyncCapable(ForeignPath *path);
+extern void grant_estimate_path_cost(PlannerInfo *root, RelOptInfo *rel,
+									 const GrantPathExtra *extra,
+									 double *rows, int *width,
+									 Cost *startup_cost, Cost *total_cost);
+extern List *grant_path_private(const GrantPathExtra *extra);
 
 /* in pushdown.c */
+extern void grantGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel,
+									 RelOptInfo *outerrel, RelOptInfo *innerrel,
+									 JoinType jointype, JoinPathExtraData *extra);
+extern void grantGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
+									  RelOptInfo *input_rel, RelOptInfo *output_rel,
+									  void *extra);
 
 /* in scan.c */
 

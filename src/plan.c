@@ -1,0 +1,641 @@
+/*-------------------------------------------------------------------------
+ *
+ * plan.c
+ *		  Planner callbacks of grant for foreign tables (base relations) and
+ *		  for INSERT, UPDATE, DELETE on them.
+ *
+ * Invariants:
+ *	- Planning never talks to a remote server.  Sizes come from the local
+ *	  statistics of the foreign table (ANALYZE), or a fixed guess when it
+ *	  was never analyzed; costs from a small model shared with pushdown.c
+ *	  (grant_estimate_path_cost), so that computing something remotely is
+ *	  preferred exactly when it saves rows on the wire or a round trip.
+ *	- What is shipped is decided by the dialect's deparser; what it refuses
+ *	  is computed locally, so a plan's result never depends on the choice.
+ *	- ForeignScan and modify fdw_private lists follow the enums in grant.h.
+ *	  A scan that locks rows (FOR UPDATE/SHARE, or feeding UPDATE/DELETE)
+ *	  says so in GrantScanForUpdate so the executor sends it to the writer.
+ *	- UPDATE and DELETE run as one remote statement (direct modify) when
+ *	  the scan below has no local condition, every SET expression ships,
+ *	  and no local trigger, WITH CHECK OPTION or generated column needs to
+ *	  see the rows; otherwise row by row, by ctid.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "grant.h"
+
+#include "access/htup_details.h"
+#include "access/sysattr.h"
+#include "access/table.h"
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/appendinfo.h"
+#include "optimizer/cost.h"
+#include "optimizer/inherit.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/plancat.h"
+#include "optimizer/planmain.h"
+#include "optimizer/restrictinfo.h"
+#include "parser/parsetree.h"
+#include "utils/rel.h"
+
+/*
+ * The cost model's constants: opening a remote query costs about as much
+ * as reading a hundred local pages; each row sent costs a little on top of
+ * handling it locally; a remote sort somewhat less than a local one.
+ */
+#define GRANT_FDW_STARTUP_COST		100.0
+#define GRANT_FDW_TUPLE_COST		0.01
+#define GRANT_REMOTE_SORT_FACTOR	0.8
+#define GRANT_LIMIT_DISCOUNT		0.05
+#define GRANT_DEFAULT_FETCH_SIZE	1000
+/* a never-analyzed foreign table is guessed to fill this many pages */
+#define GRANT_UNKNOWN_PAGES			10
+
+static bool dialect_is_pg(GrantRelInfo *info);
+static ForeignScan *find_direct_modify_scan(ModifyTable *plan,
+											Index resultRelation,
+											int subplan_index);
+static bool option_updatable(List *options, bool *updatable);
+
+
+static bool
+dialect_is_pg(GrantRelInfo *info)
+{
+	return info->dialect == GRANT_ADAPTER_POSTGRESQL;
+}
+
+/*
+ * fdw_private of a ForeignPath: whether it carries the query's final sort
+ * and LIMIT (NIL for a plain scan).  Read back by grantGetForeignPlan.
+ */
+List *
+grant_path_private(const GrantPathExtra *extra)
+{
+	if (extra == NULL || (!extra->has_final_sort && !extra->has_limit))
+		return NIL;
+	return list_make2(makeBoolean(extra->has_final_sort),
+					  makeBoolean(extra->has_limit));
+}
+
+/*
+ * Rows, width and costs of computing 'rel' remotely, plus the ORDER BY and
+ * LIMIT in 'extra' (may be NULL).  Uses the rel's GrantRelInfo figures:
+ * rows, retrieved_rows, width and the remote startup/run costs.
+ */
+void
+grant_estimate_path_cost(PlannerInfo *root, RelOptInfo *rel,
+						 const GrantPathExtra *extra,
+						 double *rows, int *width,
+						 Cost *startup_cost, Cost *total_cost)
+{
+	GrantRelInfo *info = (GrantRelInfo *) rel->fdw_private;
+	double		nrows = info->rows;
+	double		retrieved = info->retrieved_rows;
+	Cost		startup = info->remote_startup_cost;
+	Cost		run = info->remote_run_cost;
+	Cost		total;
+
+	if (extra != NULL && extra->pathkeys != NIL)
+	{
+		/*
+		 * The remote sorts the rows it would send, after computing them
+		 * all.  Priced as a local sort of those rows, somewhat cheaper: the
+		 * remote may read them in order from an index, and the rows need
+		 * not be held here; so a sort that has to happen somewhere happens
+		 * remotely.
+		 */
+		Path		sort_path;
+
+		cost_sort(&sort_path, root, extra->pathkeys, 0.0, retrieved,
+				  info->width, 0.0, work_mem,
+				  extra->has_limit ? extra->limit_tuples : -1.0);
+		startup += run + sort_path.startup_cost * GRANT_REMOTE_SORT_FACTOR;
+		run = (sort_path.total_cost - sort_path.startup_cost) *
+			GRANT_REMOTE_SORT_FACTOR;
+	}
+	total = startup + run;
+
+	if (extra != NULL && extra->has_limit)
+	{
+		adjust_limit_rows_costs(&nrows, &startup, &total,
+								extra->offset_est, extra->count_est);
+		/* a limited relation has no local conditions */
+		retrieved = nrows;
+	}
+
+	startup += GRANT_FDW_STARTUP_COST;
+	total += GRANT_FDW_STARTUP_COST;
+	total += (GRANT_FDW_TUPLE_COST + cpu_tuple_cost) * retrieved;
+
+	startup += info->local_conds_cost.startup;
+	total += info->local_conds_cost.startup +
+		info->local_conds_cost.per_tuple * retrieved;
+
+	/*
+	 * A LIMIT done remotely spares the rows a local Limit would have had
+	 * fetched past it, and bounds what is sent even when the row estimate
+	 * is wrong; the core model sees neither, so tip the balance
+	 * explicitly.
+	 */
+	if (extra != NULL && extra->has_limit)
+		total -= (total - startup) * GRANT_LIMIT_DISCOUNT;
+
+	*rows = nrows;
+	*width = info->width;
+	*startup_cost = startup;
+	*total_cost = total;
+}
+
+/*
+ * GetForeignRelSize: what of the WHERE clause ships, which columns are
+ * fetched, and how many rows come back.
+ */
+void
+grantGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
+					   Oid foreigntableid)
+{
+	GrantRelInfo *info;
+	QualCost	remote_cost;
+	ListCell   *lc;
+
+	info = (GrantRelInfo *) palloc0(sizeof(GrantRelInfo));
+	baserel->fdw_private = info;
+
+	info->table = GetForeignTable(foreigntableid);
+	info->server = GetForeignServer(info->table->serverid);
+	info->serverid = info->server->serverid;
+	info->dialect = grant_server_dialect(info->server);
+	info->fetch_size = GRANT_DEFAULT_FETCH_SIZE;
+	info->relation_index = baserel->relid;
+	info->pushdown_safe = dialect_is_pg(info);
+
+	if (dialect_is_pg(info))
+		grant_pg_classify_conditions(root, baserel, baserel->baserestrictinfo,
+									 &info->remote_conds, &info->local_conds);
+	else
+		info->local_conds = list_copy(baserel->baserestrictinfo);
+
+	/* columns for the output and for the conditions checked here */
+	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid,
+				   &info->attrs_used);
+	foreach(lc, info->local_conds)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+		pull_varattnos((Node *) ri->clause, baserel->relid, &info->attrs_used);
+	}
+
+	info->local_conds_sel = clauselist_selectivity(root, info->local_conds,
+												   baserel->relid, JOIN_INNER,
+												   NULL);
+	cost_qual_eval(&info->local_conds_cost, info->local_conds, root);
+
+	/* never analyzed: guess a few pages of rows of the target's width */
+	if (baserel->tuples < 0)
+	{
+		baserel->pages = GRANT_UNKNOWN_PAGES;
+		baserel->tuples =
+			(GRANT_UNKNOWN_PAGES * BLCKSZ) /
+			(baserel->reltarget->width + MAXALIGN(SizeofHeapTupleHeader));
+	}
+	set_baserel_size_estimates(root, baserel);
+
+	info->rows = baserel->rows;
+	info->width = baserel->reltarget->width;
+	info->retrieved_rows = clamp_row_est(baserel->rows / info->local_conds_sel);
+	if (baserel->tuples > 0)
+		info->retrieved_rows = Min(info->retrieved_rows, baserel->tuples);
+
+	/* the remote reads the table and checks the shipped conditions */
+	cost_qual_eval(&remote_cost, info->remote_conds, root);
+	info->remote_startup_cost = remote_cost.startup;
+	info->remote_run_cost = seq_page_cost * baserel->pages +
+		(cpu_tuple_cost + remote_cost.per_tuple) * baserel->tuples;
+
+	grant_estimate_path_cost(root, baserel, NULL, &info->rows, &info->width,
+							 &info->startup_cost, &info->total_cost);
+}
+
+/*
+ * GetForeignPaths: the plain scan, and a remotely sorted one when the
+ * query's ORDER BY (or merge-friendly order) can be sent.
+ */
+void
+grantGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
+					 Oid foreigntableid)
+{
+	GrantRelInfo *info = (GrantRelInfo *) baserel->fdw_private;
+	ForeignPath *path;
+
+	path = create_foreignscan_path(root, baserel, NULL,
+								   info->rows, info->startup_cost,
+								   info->total_cost, NIL,
+								   baserel->lateral_relids, NULL, NIL);
+	add_path(baserel, (Path *) path);
+
+	info->qp_is_pushdown_safe = false;
+	if (dialect_is_pg(info) && root->query_pathkeys != NIL &&
+		grant_pg_pathkeys_are_shippable(root, baserel, root->query_pathkeys))
+	{
+		GrantPathExtra extra;
+		double		rows;
+		int			width;
+		Cost		startup;
+		Cost		total;
+
+		info->qp_is_pushdown_safe = true;
+		memset(&extra, 0, sizeof(extra));
+		extra.pathkeys = root->query_pathkeys;
+		extra.limit_tuples = -1;
+		grant_estimate_path_cost(root, baserel, &extra, &rows, &width,
+								 &startup, &total);
+		path = create_foreignscan_path(root, baserel, NULL, rows, startup,
+									   total, root->query_pathkeys,
+									   baserel->lateral_relids, NULL, NIL);
+		add_path(baserel, (Path *) path);
+	}
+}
+
+/*
+ * GetForeignPlan: the remote SELECT and the plan node, for base, join and
+ * upper relations alike.
+ */
+ForeignScan *
+grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
+					Oid foreigntableid, ForeignPath *best_path,
+					List *tlist, List *scan_clauses, Plan *outer_plan)
+{
+	GrantRelInfo *info = (GrantRelInfo *) foreignrel->fdw_private;
+	Index		scan_relid;
+	List	   *remote_conds = NIL;
+	List	   *local_exprs = NIL;
+	List	   *fdw_scan_tlist = NIL;
+	List	   *fdw_recheck_quals = NIL;
+	List	   *retrieved_attrs = NIL;
+	List	   *params_list = NIL;
+	List	   *fdw_private;
+	bool		has_final_sort = false;
+	bool		has_limit = false;
+	bool		for_update = false;
+	StringInfoData sql;
+	ListCell   *lc;
+
+	if (!dialect_is_pg(info))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("queries on foreign tables of server \"%s\" are not supported yet",
+						info->server ? info->server->servername : "?"),
+				 errdetail("No SQL generator exists yet for its dialect.")));
+
+	if (best_path->fdw_private != NIL)
+	{
+		has_final_sort = boolVal(linitial(best_path->fdw_private));
+		has_limit = boolVal(lsecond(best_path->fdw_private));
+	}
+
+	if (IS_SIMPLE_REL(foreignrel))
+	{
+		scan_relid = foreignrel->relid;
+
+		/*
+		 * scan_clauses are the RestrictInfos of the relation (and of a
+		 * parameterization, if any): those classified as remote go into
+		 * the SQL, the others stay in the plan's qual.
+		 */
+		foreach(lc, scan_clauses)
+		{
+			RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+			if (ri->pseudoconstant)
+				continue;		/* handled by a gating Result */
+			if (list_member_ptr(info->remote_conds, ri))
+				remote_conds = lappend(remote_conds, ri);
+			else if (list_member_ptr(info->local_conds, ri))
+				local_exprs = lappend(local_exprs, ri->clause);
+			else if (grant_pg_is_foreign_expr(root, foreignrel, ri->clause))
+				remote_conds = lappend(remote_conds, ri);
+			else
+				local_exprs = lappend(local_exprs, ri->clause);
+		}
+
+		/* under EvalPlanQual the shipped conditions are checked here */
+		fdw_recheck_quals = extract_actual_clauses(remote_conds, false);
+		for_update = grant_pg_lock_clause(root, foreignrel) != NULL;
+	}
+	else
+	{
+		/* join or upper relation: everything was classified already */
+		scan_relid = 0;
+		Assert(scan_clauses == NIL);
+		remote_conds = info->remote_conds;
+		local_exprs = extract_actual_clauses(info->local_conds, false);
+		fdw_scan_tlist = grant_pg_build_tlist_to_deparse(foreignrel);
+		if (IS_UPPER_REL(foreignrel))
+			remote_conds = NIL; /* HAVING is read from info */
+	}
+
+	initStringInfo(&sql);
+	grant_pg_deparse_select(&sql, root, foreignrel, fdw_scan_tlist,
+							remote_conds, best_path->path.pathkeys,
+							has_final_sort, has_limit,
+							&retrieved_attrs, &params_list);
+
+	fdw_private = list_make4(makeString(sql.data),
+							 retrieved_attrs,
+							 makeInteger(info->fetch_size),
+							 makeBoolean(for_update));
+	if (scan_relid == 0)
+		fdw_private = lappend(fdw_private,
+							  makeString(info->relation_name ?
+										 info->relation_name : ""));
+
+	return make_foreignscan(tlist, local_exprs, scan_relid, params_list,
+							fdw_private, fdw_scan_tlist, fdw_recheck_quals,
+							outer_plan);
+}
+
+/* AddForeignUpdateTargets: rows are identified by their remote ctid */
+void
+grantAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
+							 RangeTblEntry *target_rte,
+							 Relation target_relation)
+{
+	Var		   *var;
+
+	var = makeVar(rtindex, SelfItemPointerAttributeNumber, TIDOID, -1,
+				  InvalidOid, 0);
+	add_row_identity_var(root, var, rtindex, "ctid");
+}
+
+/*
+ * PlanForeignModify: the statement for one row (INSERT, or UPDATE/DELETE
+ * by ctid).  Target attrs of INSERT are all columns, so local defaults
+ * apply rather than remote ones; of UPDATE, the columns assigned.
+ */
+List *
+grantPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
+					   Index resultRelation, int subplan_index)
+{
+	CmdType		operation = plan->operation;
+	RangeTblEntry *rte = planner_rt_fetch(resultRelation, root);
+	Relation	rel;
+	List	   *target_attrs = NIL;
+	List	   *wco_list = NIL;
+	List	   *returning_list = NIL;
+	List	   *retrieved_attrs = NIL;
+	bool		do_nothing = false;
+	int			values_end_len = -1;
+	StringInfoData sql;
+
+	rel = table_open(rte->relid, NoLock);
+
+	if (operation == CMD_INSERT)
+	{
+		TupleDesc	tupdesc = RelationGetDescr(rel);
+		int			attnum;
+
+		for (attnum = 1; attnum <= tupdesc->natts; attnum++)
+		{
+			if (!TupleDescAttr(tupdesc, attnum - 1)->attisdropped)
+				target_attrs = lappend_int(target_attrs, attnum);
+		}
+	}
+	else if (operation == CMD_UPDATE)
+	{
+		RelOptInfo *relinfo = find_base_rel(root, resultRelation);
+		Bitmapset  *cols = get_rel_all_updated_cols(root, relinfo);
+		int			col = -1;
+
+		while ((col = bms_next_member(cols, col)) >= 0)
+		{
+			AttrNumber	attno = col + FirstLowInvalidHeapAttributeNumber;
+
+			if (attno <= InvalidAttrNumber)
+				elog(ERROR, "system-column update is not supported");
+			target_attrs = lappend_int(target_attrs, attno);
+		}
+	}
+
+	if (plan->withCheckOptionLists != NIL)
+		wco_list = (List *) list_nth(plan->withCheckOptionLists, subplan_index);
+	if (plan->returningLists != NIL)
+		returning_list = (List *) list_nth(plan->returningLists, subplan_index);
+
+	if (plan->onConflictAction == ONCONFLICT_NOTHING)
+		do_nothing = true;
+	else if (plan->onConflictAction != ONCONFLICT_NONE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("ON CONFLICT DO UPDATE is not supported on foreign table \"%s\"",
+						RelationGetRelationName(rel))));
+
+	initStringInfo(&sql);
+	switch (operation)
+	{
+		case CMD_INSERT:
+			grant_pg_deparse_insert(&sql, resultRelation, rel, target_attrs,
+									do_nothing, wco_list, returning_list,
+									&retrieved_attrs, &values_end_len);
+			break;
+		case CMD_UPDATE:
+			grant_pg_deparse_update(&sql, resultRelation, rel, target_attrs,
+									wco_list, returning_list,
+									&retrieved_attrs);
+			break;
+		case CMD_DELETE:
+			grant_pg_deparse_delete(&sql, resultRelation, rel, returning_list,
+									&retrieved_attrs);
+			break;
+		default:
+			elog(ERROR, "unexpected operation: %d", (int) operation);
+			break;
+	}
+
+	table_close(rel, NoLock);
+
+	return list_make5(makeString(sql.data),
+					  target_attrs,
+					  makeInteger(values_end_len),
+					  makeBoolean(retrieved_attrs != NIL),
+					  retrieved_attrs);
+}
+
+/*
+ * The ForeignScan on resultRelation directly under the ModifyTable (or
+ * under its Append, at subplan_index), or NULL.  Anything deeper means a
+ * local join or computation, which rules out a direct modification.
+ */
+static ForeignScan *
+find_direct_modify_scan(ModifyTable *plan, Index resultRelation,
+						int subplan_index)
+{
+	Plan	   *subplan = outerPlan(plan);
+
+	if (subplan == NULL)
+		return NULL;
+	if (IsA(subplan, Append))
+	{
+		Append	   *append = (Append *) subplan;
+
+		if (subplan_index >= list_length(append->appendplans))
+			return NULL;
+		subplan = (Plan *) list_nth(append->appendplans, subplan_index);
+	}
+	if (!IsA(subplan, ForeignScan))
+		return NULL;
+	if (((ForeignScan *) subplan)->scan.scanrelid != resultRelation)
+		return NULL;
+	return (ForeignScan *) subplan;
+}
+
+/*
+ * PlanDirectModify: turn the ForeignScan under an UPDATE or DELETE into
+ * one remote UPDATE/DELETE when nothing needs to see the rows locally.
+ */
+bool
+grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
+					  Index resultRelation, int subplan_index)
+{
+	CmdType		operation = plan->operation;
+	ForeignScan *fscan;
+	RelOptInfo *foreignrel;
+	GrantRelInfo *info;
+	RangeTblEntry *rte;
+	Relation	rel;
+	List	   *processed_tlist = NIL;
+	List	   *target_attrs = NIL;
+	List	   *target_exprs = NIL;
+	List	   *returning_list = NIL;
+	List	   *retrieved_attrs = NIL;
+	List	   *params_list = NIL;
+	StringInfoData sql;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	if (operation != CMD_UPDATE && operation != CMD_DELETE)
+		return false;
+
+	fscan = find_direct_modify_scan(plan, resultRelation, subplan_index);
+	if (fscan == NULL)
+		return false;
+
+	/* local conditions would have to see each row */
+	if (fscan->scan.plan.qual != NIL)
+		return false;
+
+	foreignrel = find_base_rel(root, resultRelation);
+	info = (GrantRelInfo *) foreignrel->fdw_private;
+	if (info == NULL || !dialect_is_pg(info))
+		return false;
+
+	/* row triggers and WITH CHECK OPTION need the rows locally */
+	if (has_row_triggers(root, resultRelation, operation))
+		return false;
+	if (plan->withCheckOptionLists != NIL &&
+		list_nth(plan->withCheckOptionLists, subplan_index) != NIL)
+		return false;
+
+	if (operation == CMD_UPDATE)
+	{
+		get_translated_update_targetlist(root, resultRelation,
+										 &processed_tlist, &target_attrs);
+		forboth(lc, processed_tlist, lc2, target_attrs)
+		{
+			TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+			if (lfirst_int(lc2) <= InvalidAttrNumber)
+				return false;
+			if (!grant_pg_is_foreign_expr(root, foreignrel, tle->expr))
+				return false;
+			target_exprs = lappend(target_exprs, tle->expr);
+		}
+	}
+
+	rte = planner_rt_fetch(resultRelation, root);
+	rel = table_open(rte->relid, NoLock);
+
+	/* generated columns are computed locally from the new row */
+	if (operation == CMD_UPDATE && rel->rd_att->constr &&
+		rel->rd_att->constr->has_generated_stored)
+	{
+		table_close(rel, NoLock);
+		return false;
+	}
+
+	if (plan->returningLists != NIL)
+		returning_list = (List *) list_nth(plan->returningLists, subplan_index);
+
+	initStringInfo(&sql);
+	if (operation == CMD_UPDATE)
+		grant_pg_deparse_direct_update(&sql, root, resultRelation, rel,
+									   foreignrel, target_attrs, target_exprs,
+									   fscan->fdw_recheck_quals,
+									   returning_list, &params_list,
+									   &retrieved_attrs);
+	else
+		grant_pg_deparse_direct_delete(&sql, root, resultRelation, rel,
+									   foreignrel, fscan->fdw_recheck_quals,
+									   returning_list, &params_list,
+									   &retrieved_attrs);
+	table_close(rel, NoLock);
+
+	fscan->operation = operation;
+	fscan->resultRelation = resultRelation;
+	fscan->fdw_exprs = params_list;
+	fscan->fdw_private = list_make4(makeString(sql.data),
+									makeBoolean(retrieved_attrs != NIL),
+									retrieved_attrs,
+									makeBoolean(plan->canSetTag));
+	return true;
+}
+
+/* the "updatable" option, when given in 'options' */
+static bool
+option_updatable(List *options, bool *updatable)
+{
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "updatable") == 0)
+		{
+			*updatable = defGetBoolean(def);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * IsForeignRelUpdatable: INSERT, UPDATE and DELETE unless an "updatable"
+ * option of the table (or else of the server) says false.
+ */
+int
+grantIsForeignRelUpdatable(Relation rel)
+{
+	ForeignTable *table = GetForeignTable(RelationGetRelid(rel));
+	bool		updatable = true;
+
+	if (!option_updatable(table->options, &updatable))
+		(void) option_updatable(GetForeignServer(table->serverid)->options,
+								&updatable);
+
+	return updatable ?
+		(1 << CMD_INSERT) | (1 << CMD_UPDATE) | (1 << CMD_DELETE) : 0;
+}
+
+/* IsForeignPathAsyncCapable: not yet */
+bool
+grantIsForeignPathAsyncCapable(ForeignPath *path)
+{
+	return false;
+}
