@@ -1,0 +1,240 @@
+# shellcheck shell=bash
+# test/lib.sh — helpers for the scenario scripts under test/scenarios/.
+#
+# A scenario starts with
+#     #!/usr/bin/env bash
+#     set -euo pipefail
+#     source "$(dirname "$0")/../lib.sh"
+# and ends with `finish`.  It runs against the topology started by test/topology.sh
+# (found through $GRANT_TEST_DIR or /tmp/grant-topology.current), prints one TAP line per
+# assertion, and exits non-zero when any assertion failed.
+#
+#   lpsql ARGS...            psql on the local server (database ${LDB:-postgres}, user postgres)
+#   rpsql NODE ARGS...       psql on writer|reader|shard1|shard2, database app, user postgres
+#   rmysql [--replica] ARGS  mariadb client on the MariaDB server (or its replica) as root over
+#                            the Unix socket, database app, batch mode (-N -B)
+#   ok DESC CMD...           passes when CMD exits 0
+#   nok DESC CMD...          passes when CMD exits non-zero
+#   is DESC GOT EXPECTED     passes when GOT equals EXPECTED exactly
+#   like DESC GOT REGEX      passes when GOT matches the extended regex REGEX
+#   diag MSG...              prints "# MSG" (a comment line)
+#   finish                   prints "# N passed, N failed" and exits 1 if any failed
+#   wait_until SECS CMD...   retries CMD every 0.1 s until it succeeds or SECS pass
+#   reader_catch_up [SECS]   waits until the reader has replayed all WAL the writer flushed
+#                            (every commit, as the writer runs synchronous_commit=on)
+#   mysql_replica_catch_up [SECS]
+#                            waits until the MariaDB replica applied the primary's binlog
+#   node_stop NODE [fast|immediate], node_start NODE
+#                            stop / start one server of the topology (restore what you stop)
+
+_grant_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+_grant_pgbin=${GRANT_PGBIN:-/usr/lib/postgresql/15/bin}
+
+if [[ -z ${GRANT_TEST_DIR:-} && -s /tmp/grant-topology.current ]]; then
+    GRANT_TEST_DIR=$(</tmp/grant-topology.current)
+fi
+if [[ -z ${GRANT_TEST_DIR:-} || ! -f $GRANT_TEST_DIR/env ]]; then
+    echo "lib.sh: no running topology; start one with test/topology.sh start" >&2
+    exit 1
+fi
+# shellcheck disable=SC1091
+source "$GRANT_TEST_DIR/env"
+
+_grant_tap_n=0
+_grant_tap_passed=0
+_grant_tap_failed=0
+
+lpsql() {
+    "$_grant_pgbin/psql" -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$GRANT_LOCAL_PORT" \
+        -U postgres -d "${LDB:-postgres}" "$@"
+}
+
+_grant_node_port() {
+    case $1 in
+        local) echo "$GRANT_LOCAL_PORT" ;;
+        writer) echo "$GRANT_WRITER_PORT" ;;
+        reader) echo "$GRANT_READER_PORT" ;;
+        shard1) echo "$GRANT_SHARD1_PORT" ;;
+        shard2) echo "$GRANT_SHARD2_PORT" ;;
+        mysql) echo "$GRANT_MYSQL_PORT" ;;
+        mysql_replica) echo "$GRANT_MYSQL_REPLICA_PORT" ;;
+        *)
+            echo "lib.sh: unknown node '$1'" >&2
+            return 2
+            ;;
+    esac
+}
+
+rpsql() {
+    local node=$1 port
+    shift
+    case $node in
+        writer | reader | shard1 | shard2) ;;
+        *)
+            echo "rpsql: unknown node '$node' (writer, reader, shard1 or shard2)" >&2
+            return 2
+            ;;
+    esac
+    port=$(_grant_node_port "$node")
+    "$_grant_pgbin/psql" -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" \
+        -U postgres -d app "$@"
+}
+
+rmysql() {
+    local socket=$GRANT_MYSQL_SOCKET
+    if [[ ${1:-} == --replica ]]; then
+        socket=$GRANT_MYSQL_REPLICA_SOCKET
+        shift
+    fi
+    mariadb --no-defaults -S "$socket" -u root -N -B app "$@"
+}
+
+# Hides the test password in diagnostics.
+_grant_mask() {
+    local text=$1
+    if [[ -n ${GRANT_TEST_PASSWORD:-} ]]; then
+        text=${text//"$GRANT_TEST_PASSWORD"/********}
+    fi
+    printf '%s' "$text"
+}
+
+# Prints TEXT as comment lines: "#   LABEL" followed by the text, each line prefixed.
+_grant_tap_diag_block() {
+    local label=$1 text=$2 line
+    echo "#   $label"
+    while IFS= read -r line || [[ -n $line ]]; do
+        echo "#     $line"
+    done <<<"$(_grant_mask "$text")"
+}
+
+_grant_tap_result() {
+    local passed=$1 desc=$2
+    _grant_tap_n=$((_grant_tap_n + 1))
+    if ((passed)); then
+        _grant_tap_passed=$((_grant_tap_passed + 1))
+        echo "ok $_grant_tap_n - $desc"
+    else
+        _grant_tap_failed=$((_grant_tap_failed + 1))
+        echo "not ok $_grant_tap_n - $desc"
+    fi
+}
+
+diag() {
+    local line
+    while IFS= read -r line || [[ -n $line ]]; do
+        echo "# $line"
+    done <<<"$*"
+}
+
+# Runs CMD in the current shell (so functions may set variables), its output captured
+# and shown only when the assertion fails.
+_grant_run_captured() {
+    local out=$1
+    shift
+    "$@" >"$out" 2>&1
+}
+
+ok() {
+    local desc=$1 out rc=0
+    shift
+    out=$(mktemp)
+    _grant_run_captured "$out" "$@" || rc=$?
+    if ((rc == 0)); then
+        _grant_tap_result 1 "$desc"
+    else
+        _grant_tap_result 0 "$desc"
+        echo "#   command failed (exit $rc): $(_grant_mask "$*")"
+        [[ -s $out ]] && _grant_tap_diag_block "output:" "$(<"$out")"
+    fi
+    rm -f -- "$out"
+    return 0
+}
+
+nok() {
+    local desc=$1 out rc=0
+    shift
+    out=$(mktemp)
+    _grant_run_captured "$out" "$@" || rc=$?
+    if ((rc != 0)); then
+        _grant_tap_result 1 "$desc"
+    else
+        _grant_tap_result 0 "$desc"
+        echo "#   command succeeded but was expected to fail: $(_grant_mask "$*")"
+        [[ -s $out ]] && _grant_tap_diag_block "output:" "$(<"$out")"
+    fi
+    rm -f -- "$out"
+    return 0
+}
+
+is() {
+    local desc=$1 got=$2 expected=$3
+    if [[ $got == "$expected" ]]; then
+        _grant_tap_result 1 "$desc"
+    else
+        _grant_tap_result 0 "$desc"
+        _grant_tap_diag_block "got:" "$got"
+        _grant_tap_diag_block "expected:" "$expected"
+    fi
+    return 0
+}
+
+like() {
+    local desc=$1 got=$2 regex=$3
+    if [[ $got =~ $regex ]]; then
+        _grant_tap_result 1 "$desc"
+    else
+        _grant_tap_result 0 "$desc"
+        _grant_tap_diag_block "got:" "$got"
+        _grant_tap_diag_block "expected to match:" "$regex"
+    fi
+    return 0
+}
+
+finish() {
+    echo "1..$_grant_tap_n"
+    echo "# $_grant_tap_passed passed, $_grant_tap_failed failed"
+    if ((_grant_tap_failed > 0)); then
+        exit 1
+    fi
+    exit 0
+}
+
+wait_until() {
+    local secs=$1 i
+    shift
+    for ((i = 0; i < secs * 10; i++)); do
+        if "$@" >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+_grant_reader_replayed() {
+    [[ $(rpsql reader -c "SELECT pg_last_wal_replay_lsn() >= '$1'::pg_lsn") == t ]]
+}
+
+reader_catch_up() {
+    local lsn
+    lsn=$(rpsql writer -c 'SELECT pg_current_wal_flush_lsn()')
+    wait_until "${1:-30}" _grant_reader_replayed "$lsn"
+}
+
+_grant_mysql_replica_applied() {
+    [[ $(rmysql --replica -e "SELECT MASTER_GTID_WAIT('$1', 1)") == 0 ]]
+}
+
+mysql_replica_catch_up() {
+    local pos
+    pos=$(rmysql -e 'SELECT @@gtid_binlog_pos')
+    wait_until "${1:-30}" _grant_mysql_replica_applied "$pos"
+}
+
+node_stop() {
+    bash "$_grant_lib_dir/topology.sh" node-stop "$@"
+}
+
+node_start() {
+    bash "$_grant_lib_dir/topology.sh" node-start "$@"
+}
