@@ -167,4 +167,31 @@ CREATE FOREIGN DATA WRAPPER grant_fdw
  * ---------------------------------------------------------------------
  */
 
--- (routing objects)
+CREATE FUNCTION grant_fdw.connected_to(role text DEFAULT NULL,
+                                       shard text DEFAULT NULL,
+                                       prevent_writes boolean DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'grant_connected_to'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+
+COMMENT ON FUNCTION grant_fdw.connected_to(text, text, boolean) IS
+  'sets grant.role, grant.shard and grant.prevent_writes for the rest of the current transaction';
+
+CREATE FUNCTION grant_fdw.connection_status(
+    OUT server_name text, OUT database text, OUT role text, OUT shard text,
+    OUT endpoint text, OUT adapter text, OUT in_transaction boolean,
+    OUT valid boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'grant_connection_status'
+LANGUAGE C STRICT VOLATILE;
+
+COMMENT ON FUNCTION grant_fdw.connection_status() IS
+  'open remote connections of this backend (never a password)';
+
+CREATE FUNCTION grant_fdw.disconnect(database text DEFAULT NULL)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'grant_disconnect'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+
+COMMENT ON FUNCTION grant_fdw.disconnect(text) IS
+  'closes this backend''s idle remote connections, all or those of one database';

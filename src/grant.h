@@ -267,11 +267,11 @@ extern bool grant_registry_has_database(const char *database);
 extern char *grant_endpoint_label(const GrantEndpoint *ep);
 extern GrantEndpoint *grant_endpoint_copy(const GrantEndpoint *ep);
 extern uint32 grant_registry_generation(void);
+extern void grant_rethrow_hiding_statement(MemoryContext cxt) pg_attribute_noreturn();
 
 /* in url.c */
 extern bool grant_url_adapter(const char *url, GrantAdapterKind *kind);
 extern void grant_pg_parse_url(const char *url, GrantEndpoint *ep);
-extern void grant_rethrow_hiding_statement(MemoryContext cxt) pg_attribute_noreturn();
 extern void grant_mysql_parse_url(const char *url, GrantEndpoint *ep);
 extern bool grant_mysql_param(const char *name, const char *value,
 							  char **canon_name, char **canon_value);
