@@ -7,7 +7,6 @@ EXTENSION = grant
 DATA = $(sort $(wildcard sql/grant--*.sql))
 
 REGRESS = $(shell cat test/schedule 2>/dev/null)
-REGRESS_OPTS = --dbname=grant_regress
 
 MYSQL_CONFIG ?= mysql_config
 PG_CPPFLAGS = -I$(libpq_srcdir) $(shell $(MYSQL_CONFIG) --include) -Isrc

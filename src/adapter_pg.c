@@ -38,6 +38,10 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+#include "catalog/pg_type.h"
+#include "executor/tuptable.h"
+#include "access/tupdesc.h"
 
 #include "grant.h"
 
@@ -67,12 +71,25 @@ struct GrantRemote
 struct GrantRemoteQuery
 {
 	GrantRemote *remote;
+	MemoryContext cxt;			/* where this handle lives */
 	char	   *sql;			/* palloc'd copy, for error context */
 	PGresult   *row;			/* current single-row result */
 	uint64		affected;
 	int			nfields;
-	bool		done;			/* all rows read, sync consumed */
+	bool		done;			/* all rows read from the remote, sync
+								 * consumed */
 	bool		started;		/* its own results reached */
+
+	/*
+	 * Rows read ahead because another statement needed the connection
+	 * while this one was still streaming (a nested loop over two foreign
+	 * scans, UPDATE by ctid, INSERT ... SELECT on one server).  Spills to
+	 * disk beyond work_mem.
+	 */
+	bool		buffered;
+	Tuplestorestate *store;
+	TupleTableSlot *store_slot;
+	MemoryContext row_cxt;		/* strings of the current buffered row */
 };
 
 static void pg_parse_url(const char *url, GrantEndpoint *ep);
@@ -97,6 +114,8 @@ static int	pg_nfields(GrantRemoteQuery *query);
 static uint64 pg_rows_affected(GrantRemoteQuery *query);
 static void pg_close(GrantRemoteQuery *query);
 static void query_start(GrantRemoteQuery *query);
+static void buffer_active(GrantRemote *remote);
+static bool next_buffered_row(GrantRemoteQuery *query, char **values, int ncols);
 static void query_finish(GrantRemoteQuery *query);
 static void pg_send_query(GrantRemoteQuery *query, int nparams,
 						  const char *const *values);
@@ -591,6 +610,8 @@ pg_npending(GrantRemote *remote)
 static void
 pg_sync(GrantRemote *remote)
 {
+	if (remote->active != NULL)
+		buffer_active(remote);
 	send_or_fail(remote, PQpipelineSync(remote->conn));
 	push_pending(remote, NULL, false, false);
 	flush_or_fail(remote);
@@ -672,11 +693,11 @@ pg_query(GrantRemote *remote, const char *sql, int nparams,
 	GrantRemoteQuery *query;
 
 	if (remote->active != NULL)
-		elog(ERROR, "grant: a remote query is already active on \"%s\"",
-			 remote->label);
+		buffer_active(remote);
 
 	query = palloc0(sizeof(GrantRemoteQuery));
 	query->remote = remote;
+	query->cxt = CurrentMemoryContext;
 	query->sql = pstrdup(sql);
 	pg_send_query(query, nparams, values);
 	return query;
@@ -761,6 +782,8 @@ pg_next_row(GrantRemoteQuery *query, char **values, int ncols)
 		PQclear(query->row);
 		query->row = NULL;
 	}
+	if (query->buffered)
+		return next_buffered_row(query, values, ncols);
 	if (query->done)
 		return false;
 	if (!query->started)
@@ -816,6 +839,135 @@ pg_next_row(GrantRemoteQuery *query, char **values, int ncols)
 	}
 }
 
+/*
+ * Read the rest of the active query's rows into its tuplestore, so the
+ * connection is free for another statement.  Its reader then continues
+ * from the store, unaware.
+ */
+static void
+buffer_active(GrantRemote *remote)
+{
+	GrantRemoteQuery *query = remote->active;
+	MemoryContext oldcxt;
+	int			ncols = 0;
+
+	oldcxt = MemoryContextSwitchTo(query->cxt);
+	query->row_cxt = AllocSetContextCreate(query->cxt, "grant buffered row",
+										   ALLOCSET_SMALL_SIZES);
+	query->buffered = true;
+	for (;;)
+	{
+		if (query->row)
+		{
+			PQclear(query->row);
+			query->row = NULL;
+		}
+		if (query->done)
+			break;
+		if (!query->started)
+		{
+			query_start(query);
+			if (query->done)
+				break;
+		}
+		{
+			PGresult   *res;
+			bool		timed_out = false;
+			int			i;
+
+			res = get_result(remote, 0, &timed_out);
+			if (res == NULL)
+			{
+				query_finish(query);
+				break;
+			}
+			if (PQresultStatus(res) == PGRES_SINGLE_TUPLE)
+			{
+				Datum	   *datums;
+				bool	   *nulls;
+
+				query->nfields = PQnfields(res);
+				if (query->store == NULL)
+				{
+					TupleDesc	desc = CreateTemplateTupleDesc(Max(query->nfields, 1));
+
+					for (i = 0; i < Max(query->nfields, 1); i++)
+						TupleDescInitEntry(desc, (AttrNumber) (i + 1), NULL,
+										   TEXTOID, -1, 0);
+					query->store = tuplestore_begin_heap(false, false, work_mem);
+					query->store_slot = MakeSingleTupleTableSlot(desc,
+																 &TTSOpsMinimalTuple);
+					ncols = query->nfields;
+				}
+				MemoryContextReset(query->row_cxt);
+				MemoryContextSwitchTo(query->row_cxt);
+				datums = palloc0(sizeof(Datum) * Max(ncols, 1));
+				nulls = palloc0(sizeof(bool) * Max(ncols, 1));
+				for (i = 0; i < ncols; i++)
+				{
+					nulls[i] = PQgetisnull(res, 0, i);
+					if (!nulls[i])
+						datums[i] = PointerGetDatum(cstring_to_text(PQgetvalue(res, 0, i)));
+				}
+				if (ncols == 0)
+					nulls[0] = true;
+				MemoryContextSwitchTo(query->cxt);
+				tuplestore_putvalues(query->store,
+									 query->store_slot->tts_tupleDescriptor,
+									 datums, nulls);
+				PQclear(res);
+			}
+			else if (PQresultStatus(res) == PGRES_TUPLES_OK ||
+					 PQresultStatus(res) == PGRES_COMMAND_OK)
+			{
+				char	   *tuples = PQcmdTuples(res);
+
+				query->nfields = PQnfields(res);
+				if (tuples && *tuples)
+					query->affected = strtou64(tuples, NULL, 10);
+				PQclear(res);
+			}
+			else if (remote->error == NULL)
+			{
+				remote->error = res;
+				remote->error_sql = strdup(query->sql);
+			}
+			else
+				PQclear(res);
+		}
+	}
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/* the next row of a query whose rows were read ahead */
+static bool
+next_buffered_row(GrantRemoteQuery *query, char **values, int ncols)
+{
+	int			i;
+
+	if (query->store == NULL)
+		return false;
+	MemoryContextReset(query->row_cxt);
+	if (!tuplestore_gettupleslot(query->store, true, false, query->store_slot))
+	{
+		tuplestore_end(query->store);
+		query->store = NULL;
+		ExecDropSingleTupleTableSlot(query->store_slot);
+		query->store_slot = NULL;
+		return false;
+	}
+	slot_getallattrs(query->store_slot);
+	for (i = 0; i < ncols; i++)
+	{
+		if (i >= query->nfields || query->store_slot->tts_isnull[i])
+			values[i] = NULL;
+		else
+			values[i] = MemoryContextStrdup(query->row_cxt,
+											TextDatumGetCString(query->store_slot->tts_values[i]));
+	}
+	return true;
+}
+
 static int
 pg_nfields(GrantRemoteQuery *query)
 {
@@ -838,12 +990,21 @@ pg_close(GrantRemoteQuery *query)
 {
 	char	   *dummy[1];
 
-	if (query == NULL || query->done)
+	if (query == NULL)
+		return;
+	if (query->buffered || query->done)
 	{
-		if (query && query->row)
+		if (query->row)
 		{
 			PQclear(query->row);
 			query->row = NULL;
+		}
+		if (query->store)
+		{
+			tuplestore_end(query->store);
+			query->store = NULL;
+			ExecDropSingleTupleTableSlot(query->store_slot);
+			query->store_slot = NULL;
 		}
 		return;
 	}

@@ -48,6 +48,8 @@ typedef struct GrantModifyState
 	CmdType		operation;
 	char	   *sql;			/* one-row statement */
 	List	   *target_attrs;
+	int			nparams;		/* per row: target attributes that are not
+								 * generated (those are sent as DEFAULT) */
 	int			values_end;
 	bool		has_returning;
 	List	   *retrieved_attrs;
@@ -156,6 +158,8 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 
 		getTypeOutputInfo(att->atttypid, &outfunc, &isvarlena);
 		fmgr_info(outfunc, &fmstate->outfuncs[i++]);
+		if (!att->attgenerated)
+			fmstate->nparams++;
 	}
 	if (has_returning)
 		grant_reader_init(&fmstate->reader, RelationGetDescr(rel), retrieved_attrs);
@@ -182,10 +186,11 @@ compute_batch_size(GrantModifyState *fmstate, ResultRelInfo *rinfo)
 	TriggerDesc *trigdesc = rel->trigdesc;
 	ForeignTable *table = GetForeignTable(RelationGetRelid(rel));
 	int			batch_size = GRANT_DEFAULT_BATCH_SIZE;
-	int			nparams = Max(list_length(fmstate->target_attrs), 1);
+	int			nparams = fmstate->nparams;
 	ListCell   *lc;
 
-	if (rinfo->ri_projectReturning != NULL ||
+	if (nparams == 0 ||
+		rinfo->ri_projectReturning != NULL ||
 		rinfo->ri_WithCheckOptions != NIL ||
 		(trigdesc && (trigdesc->trig_insert_after_row ||
 					  trigdesc->trig_insert_before_row)))
@@ -218,14 +223,14 @@ static const char **
 slot_params(GrantModifyState *fmstate, TupleTableSlot **slots, int nrows,
 			Datum ctid, bool with_ctid)
 {
-	int			nattrs = list_length(fmstate->target_attrs);
+	TupleDesc	tupdesc = RelationGetDescr(fmstate->rel);
 	const char **values;
 	int			n = 0;
 	int			r;
 	MemoryContext oldcxt;
 
 	oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
-	values = palloc(sizeof(char *) * Max(nrows * nattrs + (with_ctid ? 1 : 0), 1));
+	values = palloc(sizeof(char *) * Max(nrows * fmstate->nparams + (with_ctid ? 1 : 0), 1));
 	if (with_ctid)
 		values[n++] = DatumGetCString(DirectFunctionCall1(tidout, ctid));
 	for (r = 0; r < nrows; r++)
@@ -239,9 +244,11 @@ slot_params(GrantModifyState *fmstate, TupleTableSlot **slots, int nrows,
 			int			attnum = lfirst_int(lc);
 			bool		isnull = slots[r]->tts_isnull[attnum - 1];
 
-			values[n++] = isnull ? NULL :
-				OutputFunctionCall(&fmstate->outfuncs[i],
-								   slots[r]->tts_values[attnum - 1]);
+			/* a generated column is computed by the remote (DEFAULT) */
+			if (!TupleDescAttr(tupdesc, attnum - 1)->attgenerated)
+				values[n++] = isnull ? NULL :
+					OutputFunctionCall(&fmstate->outfuncs[i],
+									   slots[r]->tts_values[attnum - 1]);
 			i++;
 		}
 	}
@@ -265,7 +272,7 @@ insert_sql_for(GrantModifyState *fmstate, int nrows)
 	initStringInfo(&buf);
 	grant_pg_rebuild_insert_sql(&buf, fmstate->rel, fmstate->sql,
 								fmstate->target_attrs, fmstate->values_end,
-								list_length(fmstate->target_attrs), nrows);
+								fmstate->nparams, nrows);
 	if (fmstate->batch_sql)
 		pfree(fmstate->batch_sql);
 	fmstate->batch_sql = buf.data;
@@ -383,8 +390,7 @@ grantExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
 	 */
 	if (!fmstate->do_nothing)
 	{
-		adapter->send(remote, sql, nrows * list_length(fmstate->target_attrs),
-					  values);
+		adapter->send(remote, sql, nrows * fmstate->nparams, values);
 		fmstate->queued = true;
 		if (adapter->npending(remote) >= GRANT_MAX_QUEUED)
 			finish_queued(fmstate);
@@ -395,8 +401,7 @@ grantExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
 		MemoryContext oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
 
 		finish_queued(fmstate);
-		query = adapter->query(remote, sql,
-							   nrows * list_length(fmstate->target_attrs), values);
+		query = adapter->query(remote, sql, nrows * fmstate->nparams, values);
 		adapter->close(query);
 		*numSlots = (int) adapter->rows_affected(query);
 		MemoryContextSwitchTo(oldcxt);
@@ -413,8 +418,7 @@ grantExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 
 	MemoryContextReset(fmstate->temp_cxt);
 	values = slot_params(fmstate, &slot, 1, (Datum) 0, false);
-	return run_returning(fmstate, slot, fmstate->sql,
-						 list_length(fmstate->target_attrs), values);
+	return run_returning(fmstate, slot, fmstate->sql, fmstate->nparams, values);
 }
 
 TupleTableSlot *
@@ -431,8 +435,8 @@ grantExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 		elog(ERROR, "grant: ctid is NULL");
 	MemoryContextReset(fmstate->temp_cxt);
 	values = slot_params(fmstate, &slot, 1, ctid, true);
-	return run_returning(fmstate, slot, fmstate->sql,
-						 list_length(fmstate->target_attrs) + 1, values);
+	return run_returning(fmstate, slot, fmstate->sql, fmstate->nparams + 1,
+						 values);
 }
 
 TupleTableSlot *

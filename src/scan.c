@@ -433,11 +433,15 @@ grantIterateDirectModify(ForeignScanState *node)
 
 	if (!dmstate->started)
 	{
+		/* the handle outlives this call: keep it in the query's memory */
+		MemoryContext oldcxt = MemoryContextSwitchTo(estate->es_query_cxt);
+
 		params_eval(&dmstate->params, node->ss.ps.ps_ExprContext);
 		dmstate->query = adapter->query(grant_connection_remote(dmstate->conn),
 										dmstate->sql, dmstate->params.num,
 										dmstate->params.values);
 		dmstate->started = true;
+		MemoryContextSwitchTo(oldcxt);
 	}
 
 	if (!dmstate->has_returning)
