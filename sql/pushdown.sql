@@ -5,7 +5,7 @@
 -- own test), and for every query that its result equals the same query on
 -- a local copy of the data.
 --
-\ir include/fdw_setup.sql
+\i sql/include/fdw_setup.sql
 
 -- the same data on the writer (schema pd) and locally (schema pd_l)
 \set gen1 'SELECT i AS id, CASE WHEN i % 10 = 0 THEN NULL ELSE round(i * 1.25 - 20, 2) END AS num, CASE WHEN i % 7 = 0 THEN NULL WHEN i % 2 = 0 THEN ''apple'' || (i % 13) ELSE ''Äpfel '' || (i % 5) END AS t, timestamptz ''2024-03-30 12:00:00+00'' + i * interval ''90 minutes'' AS ts, CASE WHEN i % 9 = 0 THEN NULL ELSE ARRAY[i % 4, i] END AS ia, CASE WHEN i % 6 = 0 THEN NULL ELSE i % 3 = 0 END AS b, i % 8 AS k FROM generate_series(1, 120) AS i'
