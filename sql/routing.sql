@@ -145,6 +145,32 @@ SELECT grant_fdw.remove_connection('solo', role => 'reading');
 SELECT grant_fdw.establish_connection('solo', 'postgresql', :'reader_url', role => 'reading', weight => 5) > 0 AS registered;
 SELECT node_of(port) FROM solo_whoami;
 
+-- two readers (the same server reached by two names): chosen by weight,
+-- one reader for a whole transaction
+SELECT grant_fdw.establish_connection('duo', 'postgresql', :'writer_url') > 0 AS registered;
+SELECT grant_fdw.establish_connection('duo', 'postgresql', :'reader_url', role => 'reading') > 0 AS registered;
+SELECT grant_fdw.establish_connection('duo', 'postgresql',
+  format('postgresql://grant_test:%s@localhost:%s/app', :'password', :'reader_port'), role => 'reading') > 0 AS registered;
+CREATE SERVER duo FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'duo');
+CREATE FOREIGN TABLE duo_whoami (port int) SERVER duo OPTIONS (table_name 'whoami');
+CREATE TEMP TABLE duo_seen (xact int, endpoint text);
+DO $$
+BEGIN
+  FOR i IN 1..40 LOOP
+    PERFORM count(*) FROM duo_whoami;
+    PERFORM count(*) FROM duo_whoami;
+    PERFORM count(*) FROM duo_whoami;
+    INSERT INTO duo_seen SELECT i, endpoint FROM grant_fdw.connection_status()
+      WHERE server_name = 'duo' AND in_transaction;
+    COMMIT;
+  END LOOP;
+END $$;
+-- within each transaction, exactly one reader was used
+SELECT count(*) FILTER (WHERE n <> 1) AS xacts_with_other_than_one_reader
+  FROM (SELECT xact, count(DISTINCT endpoint) AS n FROM duo_seen GROUP BY xact) s;
+-- over 40 transactions both readers served (all on one: chance 2 in 10^12)
+SELECT count(DISTINCT endpoint) AS readers_used FROM duo_seen;
+
 -- a database with no endpoint at all
 CREATE SERVER ghost FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'ghost');
 CREATE FOREIGN TABLE ghost_t (a int) SERVER ghost;
@@ -165,8 +191,9 @@ SELECT node_of(port) FROM direct_whoami;
 RESET "grant".role;
 
 -- cleanup
-DROP SERVER app, solo, ghost, direct CASCADE;
+DROP SERVER app, solo, ghost, direct, duo CASCADE;
 SELECT grant_fdw.remove_connection('primary') AS removed;
 SELECT grant_fdw.remove_connection('solo') AS removed;
+SELECT grant_fdw.remove_connection('duo') AS removed;
 DROP FUNCTION answered_by();
 SELECT on_node('writer', 'DROP VIEW public.sneaky; DROP TABLE public.items; DROP FUNCTION public.sneaky_write()');

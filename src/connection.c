@@ -439,9 +439,14 @@ connection_inval_callback(Datum arg, int cacheid, uint32 hashvalue)
 	{
 		if (entry->remote == NULL)
 			continue;
+		/*
+		 * A connection made without a user mapping is affected by any new
+		 * mapping (one may now exist for its user): drop those too.
+		 */
 		if (hashvalue == 0 ||
 			(cacheid == FOREIGNSERVEROID && entry->server_hashvalue == hashvalue) ||
-			(cacheid == USERMAPPINGOID && entry->mapping_hashvalue == hashvalue))
+			(cacheid == USERMAPPINGOID &&
+			 (entry->mapping_hashvalue == hashvalue || entry->mapping_hashvalue == 0)))
 			entry->invalidated = true;
 	}
 }
