@@ -16,3 +16,6 @@ SHLIB_LINK = $(shell $(MYSQL_CONFIG) --libs)
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every object depends on the shared header
+$(OBJS): src/grant.h

@@ -133,6 +133,26 @@ DEALLOCATE l;
 -- a join with the foreign table on the inner side of a nested loop
 SELECT same_result('SELECT o.k, t.id FROM owners o JOIN LATERAL (SELECT id FROM typed WHERE id = o.k * 3) t ON true ORDER BY 1');
 
+-- rows travel in binary; a column declared with another built-in type
+-- than the remote one converts as text would, a remote type that is not
+-- built in needs binary_transfer off
+SELECT on_node('writer', $$
+  DROP TABLE IF EXISTS public.mixed; DROP TYPE IF EXISTS public.mood;
+  CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy');
+  CREATE TABLE public.mixed (i int, n numeric, t text, ts timestamp, m public.mood, f real);
+  INSERT INTO public.mixed VALUES (1, 2.5, '42', '2024-01-02 03:04:05', 'happy', 1.5),
+                                  (2, NULL, '-7', NULL, 'sad', 'NaN');
+  GRANT SELECT ON public.mixed TO grant_test$$);
+CREATE FOREIGN TABLE mixed_wide (i bigint, n float8, t int, ts timestamptz, f numeric)
+  SERVER eqdb OPTIONS (table_name 'mixed');
+SELECT * FROM mixed_wide ORDER BY i;
+CREATE FOREIGN TABLE mixed_enum (i int, m text) SERVER eqdb OPTIONS (table_name 'mixed');
+SELECT e FROM show_error('SELECT * FROM mixed_enum') e WHERE e NOT LIKE 'context:%';
+ALTER FOREIGN TABLE mixed_enum OPTIONS (ADD binary_transfer 'false');
+SELECT * FROM mixed_enum ORDER BY i;
+DROP FOREIGN TABLE mixed_wide, mixed_enum;
+SELECT on_node('writer', 'DROP TABLE public.mixed; DROP TYPE public.mood');
+
 -- the comparison does see a difference: change one remote row
 SELECT on_node('writer', 'UPDATE public.typed SET t = ''changed'' WHERE id = 1');
 SELECT same_result('SELECT id, t FROM typed WHERE id < 3 ORDER BY id');

@@ -58,9 +58,12 @@ static void my_sync(GrantRemote *remote);
 static void my_commit(GrantRemote *remote, bool wait);
 static void my_rollback(GrantRemote *remote, int savepoint_level);
 static GrantRemoteQuery *my_query(GrantRemote *remote, const char *sql,
-								  int nparams, const char *const *values);
-static bool my_next_row(GrantRemoteQuery *query, char **values, int ncols);
+								  int nparams, const char *const *values,
+								  bool binary);
+static bool my_next_row(GrantRemoteQuery *query, char **values, int *lengths,
+						int ncols);
 static int	my_nfields(GrantRemoteQuery *query);
+static Oid	my_column_type(GrantRemoteQuery *query, int col);
 static uint64 my_rows_affected(GrantRemoteQuery *query);
 static void my_close(GrantRemoteQuery *query);
 static bool my_abort_cleanup(GrantRemote *remote);
@@ -87,6 +90,7 @@ const GrantAdapter grant_mysql_adapter = {
 	.query = my_query,
 	.next_row = my_next_row,
 	.nfields = my_nfields,
+	.column_type = my_column_type,
 	.rows_affected = my_rows_affected,
 	.close = my_close,
 	.abort_cleanup = my_abort_cleanup,
@@ -219,13 +223,13 @@ my_rollback(GrantRemote *remote, int savepoint_level)
 
 static GrantRemoteQuery *
 my_query(GrantRemote *remote, const char *sql, int nparams,
-		 const char *const *values)
+		 const char *const *values, bool binary)
 {
 	not_yet();
 }
 
 static bool
-my_next_row(GrantRemoteQuery *query, char **values, int ncols)
+my_next_row(GrantRemoteQuery *query, char **values, int *lengths, int ncols)
 {
 	not_yet();
 }
@@ -234,6 +238,13 @@ static int
 my_nfields(GrantRemoteQuery *query)
 {
 	return 0;
+}
+
+/* MySQL answers in text */
+static Oid
+my_column_type(GrantRemoteQuery *query, int col)
+{
+	return InvalidOid;
 }
 
 static uint64

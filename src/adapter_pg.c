@@ -76,6 +76,8 @@ struct GrantRemoteQuery
 	PGresult   *row;			/* current single-row result */
 	uint64		affected;
 	int			nfields;
+	Oid		   *types;			/* remote type per column, once known */
+	bool		binary;			/* results in binary format */
 	bool		done;			/* all rows read from the remote, sync
 								 * consumed */
 	bool		started;		/* its own results reached */
@@ -108,14 +110,19 @@ static void pg_send(GrantRemote *remote, const char *sql, int nparams,
 static int	pg_npending(GrantRemote *remote);
 static void pg_sync(GrantRemote *remote);
 static GrantRemoteQuery *pg_query(GrantRemote *remote, const char *sql,
-								  int nparams, const char *const *values);
-static bool pg_next_row(GrantRemoteQuery *query, char **values, int ncols);
+								  int nparams, const char *const *values,
+								  bool binary);
+static bool pg_next_row(GrantRemoteQuery *query, char **values, int *lengths,
+						int ncols);
 static int	pg_nfields(GrantRemoteQuery *query);
+static Oid	pg_column_type(GrantRemoteQuery *query, int col);
 static uint64 pg_rows_affected(GrantRemoteQuery *query);
 static void pg_close(GrantRemoteQuery *query);
 static void query_start(GrantRemoteQuery *query);
 static void buffer_active(GrantRemote *remote);
-static bool next_buffered_row(GrantRemoteQuery *query, char **values, int ncols);
+static bool next_buffered_row(GrantRemoteQuery *query, char **values,
+							  int *lengths, int ncols);
+static void note_columns(GrantRemoteQuery *query, PGresult *res);
 static void query_finish(GrantRemoteQuery *query);
 static void pg_send_query(GrantRemoteQuery *query, int nparams,
 						  const char *const *values);
@@ -156,6 +163,7 @@ const GrantAdapter grant_pg_adapter = {
 	.query = pg_query,
 	.next_row = pg_next_row,
 	.nfields = pg_nfields,
+	.column_type = pg_column_type,
 	.rows_affected = pg_rows_affected,
 	.close = pg_close,
 	.abort_cleanup = pg_abort_cleanup,
@@ -688,7 +696,7 @@ broken:
  */
 static GrantRemoteQuery *
 pg_query(GrantRemote *remote, const char *sql, int nparams,
-		 const char *const *values)
+		 const char *const *values, bool binary)
 {
 	GrantRemoteQuery *query;
 
@@ -699,6 +707,7 @@ pg_query(GrantRemote *remote, const char *sql, int nparams,
 	query->remote = remote;
 	query->cxt = CurrentMemoryContext;
 	query->sql = pstrdup(sql);
+	query->binary = binary;
 	pg_send_query(query, nparams, values);
 	return query;
 }
@@ -709,7 +718,8 @@ pg_send_query(GrantRemoteQuery *query, int nparams, const char *const *values)
 	GrantRemote *remote = query->remote;
 
 	send_or_fail(remote, PQsendQueryParams(remote->conn, query->sql, nparams,
-										   NULL, values, NULL, NULL, 0));
+										   NULL, values, NULL, NULL,
+										   query->binary ? 1 : 0));
 	push_pending(remote, query->sql, false, true);
 	send_or_fail(remote, PQpipelineSync(remote->conn));
 	push_pending(remote, NULL, false, false);
@@ -769,8 +779,23 @@ query_finish(GrantRemoteQuery *query)
 	}
 }
 
+/* remember the remote column types the first time a result shows them */
+static void
+note_columns(GrantRemoteQuery *query, PGresult *res)
+{
+	int			i;
+
+	query->nfields = PQnfields(res);
+	if (query->types != NULL)
+		return;
+	query->types = MemoryContextAlloc(query->cxt,
+									  sizeof(Oid) * Max(query->nfields, 1));
+	for (i = 0; i < query->nfields; i++)
+		query->types[i] = PQftype(res, i);
+}
+
 static bool
-pg_next_row(GrantRemoteQuery *query, char **values, int ncols)
+pg_next_row(GrantRemoteQuery *query, char **values, int *lengths, int ncols)
 {
 	GrantRemote *remote = query->remote;
 	PGresult   *res;
@@ -783,7 +808,7 @@ pg_next_row(GrantRemoteQuery *query, char **values, int ncols)
 		query->row = NULL;
 	}
 	if (query->buffered)
-		return next_buffered_row(query, values, ncols);
+		return next_buffered_row(query, values, lengths, ncols);
 	if (query->done)
 		return false;
 	if (!query->started)
@@ -805,13 +830,18 @@ pg_next_row(GrantRemoteQuery *query, char **values, int ncols)
 		{
 			case PGRES_SINGLE_TUPLE:
 				query->row = res;
-				query->nfields = PQnfields(res);
+				if (query->types == NULL)
+					note_columns(query, res);
 				for (i = 0; i < ncols; i++)
 				{
 					if (i >= query->nfields || PQgetisnull(res, 0, i))
 						values[i] = NULL;
 					else
+					{
 						values[i] = PQgetvalue(res, 0, i);
+						if (lengths)
+							lengths[i] = PQgetlength(res, 0, i);
+					}
 				}
 				return true;
 			case PGRES_TUPLES_OK:
@@ -819,7 +849,7 @@ pg_next_row(GrantRemoteQuery *query, char **values, int ncols)
 				{
 					char	   *tuples = PQcmdTuples(res);
 
-					query->nfields = PQnfields(res);
+					note_columns(query, res);
 					if (tuples && *tuples)
 						query->affected = strtou64(tuples, NULL, 10);
 					PQclear(res);
@@ -886,14 +916,14 @@ buffer_active(GrantRemote *remote)
 				Datum	   *datums;
 				bool	   *nulls;
 
-				query->nfields = PQnfields(res);
+				note_columns(query, res);
 				if (query->store == NULL)
 				{
 					TupleDesc	desc = CreateTemplateTupleDesc(Max(query->nfields, 1));
 
 					for (i = 0; i < Max(query->nfields, 1); i++)
 						TupleDescInitEntry(desc, (AttrNumber) (i + 1), NULL,
-										   TEXTOID, -1, 0);
+										   BYTEAOID, -1, 0);
 					query->store = tuplestore_begin_heap(false, false, work_mem);
 					query->store_slot = MakeSingleTupleTableSlot(desc,
 																 &TTSOpsMinimalTuple);
@@ -907,7 +937,8 @@ buffer_active(GrantRemote *remote)
 				{
 					nulls[i] = PQgetisnull(res, 0, i);
 					if (!nulls[i])
-						datums[i] = PointerGetDatum(cstring_to_text(PQgetvalue(res, 0, i)));
+						datums[i] = PointerGetDatum(cstring_to_text_with_len(PQgetvalue(res, 0, i),
+																			 PQgetlength(res, 0, i)));
 				}
 				if (ncols == 0)
 					nulls[0] = true;
@@ -922,7 +953,7 @@ buffer_active(GrantRemote *remote)
 			{
 				char	   *tuples = PQcmdTuples(res);
 
-				query->nfields = PQnfields(res);
+				note_columns(query, res);
 				if (tuples && *tuples)
 					query->affected = strtou64(tuples, NULL, 10);
 				PQclear(res);
@@ -941,7 +972,8 @@ buffer_active(GrantRemote *remote)
 
 /* the next row of a query whose rows were read ahead */
 static bool
-next_buffered_row(GrantRemoteQuery *query, char **values, int ncols)
+next_buffered_row(GrantRemoteQuery *query, char **values, int *lengths,
+				  int ncols)
 {
 	int			i;
 
@@ -962,8 +994,18 @@ next_buffered_row(GrantRemoteQuery *query, char **values, int ncols)
 		if (i >= query->nfields || query->store_slot->tts_isnull[i])
 			values[i] = NULL;
 		else
-			values[i] = MemoryContextStrdup(query->row_cxt,
-											TextDatumGetCString(query->store_slot->tts_values[i]));
+		{
+			bytea	   *v = DatumGetByteaPP(query->store_slot->tts_values[i]);
+			int			len = VARSIZE_ANY_EXHDR(v);
+			char	   *copy = MemoryContextAlloc(query->row_cxt, len + 1);
+
+			/* a terminating zero byte, as libpq gives */
+			memcpy(copy, VARDATA_ANY(v), len);
+			copy[len] = '\0';
+			values[i] = copy;
+			if (lengths)
+				lengths[i] = len;
+		}
 	}
 	return true;
 }
@@ -972,6 +1014,14 @@ static int
 pg_nfields(GrantRemoteQuery *query)
 {
 	return query->nfields;
+}
+
+static Oid
+pg_column_type(GrantRemoteQuery *query, int col)
+{
+	if (query->types == NULL || col >= query->nfields)
+		return InvalidOid;
+	return query->types[col];
 }
 
 static uint64
@@ -1008,7 +1058,7 @@ pg_close(GrantRemoteQuery *query)
 		}
 		return;
 	}
-	while (pg_next_row(query, dummy, 0))
+	while (pg_next_row(query, dummy, NULL, 0))
 		;
 }
 

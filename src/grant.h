@@ -135,13 +135,24 @@ typedef struct GrantAdapter
 	 * query at a time per connection.
 	 */
 	GrantRemoteQuery *(*query) (GrantRemote *remote, const char *sql,
-								int nparams, const char *const *values);
+								int nparams, const char *const *values,
+								bool binary);
 	/*
-	 * Next row: values[i] is a C string or NULL.  The strings stay valid
-	 * until the next call on the same query.  false at the end.
+	 * Next row: values[i] is the column's value or NULL for SQL NULL: a C
+	 * string, or with binary = true (an adapter may ignore it and answer
+	 * in text: see column_type) the type's binary send format, of
+	 * lengths[i] bytes (lengths may be NULL for text).  The values stay
+	 * valid until the next call on the same query.  false at the end.
 	 */
-	bool		(*next_row) (GrantRemoteQuery *query, char **values, int ncols);
+	bool		(*next_row) (GrantRemoteQuery *query, char **values,
+							 int *lengths, int ncols);
 	int			(*nfields) (GrantRemoteQuery *query);
+	/*
+	 * PostgreSQL type OID of a result column as the remote reports it, once
+	 * a row (or the end) was read; InvalidOid when the adapter answers in
+	 * text whatever was asked.
+	 */
+	Oid			(*column_type) (GrantRemoteQuery *query, int col);
 	/* rows affected by a command (after next_row returned false) */
 	uint64		(*rows_affected) (GrantRemoteQuery *query);
 	/* read and drop what is left; safe to call more than once */
@@ -387,7 +398,16 @@ extern void grantGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage
 
 /* in scan.c */
 
-/* conversion of remote text rows into tuples of a descriptor */
+/* how one remote column becomes a local datum */
+typedef enum GrantColumnConversion
+{
+	GRANT_CONVERT_TEXT,			/* local input function on text */
+	GRANT_CONVERT_BINARY,		/* local receive function: same type */
+	GRANT_CONVERT_VIA_TEXT		/* binary of another built-in type: its
+								 * receive, its output, local input */
+} GrantColumnConversion;
+
+/* conversion of remote rows into tuples of a descriptor */
 typedef struct GrantRowReader
 {
 	TupleDesc	tupdesc;
@@ -395,10 +415,19 @@ typedef struct GrantRowReader
 	int			ncols;			/* length of retrieved_attrs */
 	int		   *attnums;		/* retrieved_attrs as an array */
 	FmgrInfo   *infuncs;		/* per attribute of tupdesc */
+	FmgrInfo   *recvfuncs;		/* per attribute, when binary */
 	Oid		   *typioparams;
 	int32	   *typmods;
 	char	  **raw;			/* per remote column, filled by next_row */
+	int		   *lengths;		/* per remote column */
 	bool		has_ctid;
+	bool		binary;			/* results asked in binary */
+	bool		checked;		/* remote column types verified */
+	GrantColumnConversion *conversion;	/* per remote column */
+	FmgrInfo   *remote_recv;	/* per remote column, for VIA_TEXT */
+	FmgrInfo   *remote_out;
+	Oid		   *remote_ioparams;
+	const char *relname;		/* for errors */
 } GrantRowReader;
 
 /* parameters sent with a remote query, as text */
@@ -411,9 +440,12 @@ typedef struct GrantParams
 } GrantParams;
 
 extern void grant_reader_init(GrantRowReader *reader, TupleDesc tupdesc,
-							  List *retrieved_attrs);
+							  List *retrieved_attrs, bool allow_binary);
 extern void grant_store_row(GrantRowReader *reader, TupleTableSlot *slot,
-							MemoryContext row_cxt);
+							MemoryContext row_cxt,
+							const GrantAdapter *adapter,
+							GrantRemoteQuery *query);
+extern bool grant_binary_transfer(ForeignServer *server, ForeignTable *table);
 extern void grantBeginForeignScan(ForeignScanState *node, int eflags);
 extern TupleTableSlot *grantIterateForeignScan(ForeignScanState *node);
 extern void grantReScanForeignScan(ForeignScanState *node);

@@ -162,7 +162,11 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 			fmstate->nparams++;
 	}
 	if (has_returning)
-		grant_reader_init(&fmstate->reader, RelationGetDescr(rel), retrieved_attrs);
+	{
+		grant_reader_init(&fmstate->reader, RelationGetDescr(rel), retrieved_attrs,
+						  grant_binary_transfer(fmstate->server, table));
+		fmstate->reader.relname = RelationGetRelationName(rel);
+	}
 
 	fmstate->temp_cxt = AllocSetContextCreate(estate->es_query_cxt,
 											  "grant modify temporary data",
@@ -298,12 +302,14 @@ run_returning(GrantModifyState *fmstate, TupleTableSlot *slot,
 	finish_queued(fmstate);
 	oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
 	query = adapter->query(grant_connection_remote(fmstate->conn), sql,
-						   nparams, values);
+						   nparams, values, fmstate->reader.binary);
 	if (fmstate->has_returning)
 	{
-		if (adapter->next_row(query, fmstate->reader.raw, fmstate->reader.ncols))
+		if (adapter->next_row(query, fmstate->reader.raw, fmstate->reader.lengths,
+							  fmstate->reader.ncols))
 		{
-			grant_store_row(&fmstate->reader, slot, fmstate->row_cxt);
+			grant_store_row(&fmstate->reader, slot, fmstate->row_cxt,
+							adapter, query);
 			got_row = true;
 		}
 	}
@@ -401,7 +407,8 @@ grantExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
 		MemoryContext oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
 
 		finish_queued(fmstate);
-		query = adapter->query(remote, sql, nrows * fmstate->nparams, values);
+		query = adapter->query(remote, sql, nrows * fmstate->nparams, values,
+							   false);
 		adapter->close(query);
 		*numSlots = (int) adapter->rows_affected(query);
 		MemoryContextSwitchTo(oldcxt);
@@ -577,7 +584,8 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 		conn = grant_get_connection(server, GetUserId(), route.endpoint);
 		grant_connection_wrote(conn);
 		adapter = grant_connection_adapter(conn);
-		query = adapter->query(grant_connection_remote(conn), sql.data, 0, NULL);
+		query = adapter->query(grant_connection_remote(conn), sql.data, 0, NULL,
+							   false);
 		adapter->close(query);
 	}
 }

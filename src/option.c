@@ -30,6 +30,8 @@
  *	                                  DELETE (default true)
  *	server        truncatable         whether tables accept TRUNCATE
  *	                                  (default true)
+ *	server        binary_transfer     whether rows travel in binary format
+ *	                                  (default true; PostgreSQL only)
  *	user mapping  user, password      credentials for every endpoint of the
  *	                                  server, overriding the registry's
  *	user mapping  password_required   false lets a connection succeed without
@@ -41,7 +43,8 @@
  *	table         shard_key           column whose value picks the shard
  *	table         key                 row identity column(s) for UPDATE and
  *	                                  DELETE, comma-separated
- *	table         updatable, truncatable, fetch_size, batch_size: as for the
+ *	table         updatable, truncatable, fetch_size, batch_size,
+ *	              binary_transfer: as for the
  *	                                  server, which they override
  *	column        column_name         remote column (default: the local name)
  *	column        key                 whether the column is part of the row
@@ -108,6 +111,7 @@ static const GrantOption grant_options[] = {
 	{"batch_size", ForeignServerRelationId, OPT_POSITIVE_INT, 0},
 	{"updatable", ForeignServerRelationId, OPT_BOOL, 0},
 	{"truncatable", ForeignServerRelationId, OPT_BOOL, 0},
+	{"binary_transfer", ForeignServerRelationId, OPT_BOOL, 0},
 
 	{"user", UserMappingRelationId, OPT_TEXT, 0},
 	{"password", UserMappingRelationId, OPT_TEXT, 0},
@@ -121,6 +125,7 @@ static const GrantOption grant_options[] = {
 	{"truncatable", ForeignTableRelationId, OPT_BOOL, 0},
 	{"fetch_size", ForeignTableRelationId, OPT_POSITIVE_INT, 0},
 	{"batch_size", ForeignTableRelationId, OPT_POSITIVE_INT, 0},
+	{"binary_transfer", ForeignTableRelationId, OPT_BOOL, 0},
 
 	{"column_name", AttributeRelationId, OPT_TEXT, 0},
 	{"key", AttributeRelationId, OPT_BOOL, 0},

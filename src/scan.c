@@ -17,6 +17,10 @@
 
 #include "access/htup_details.h"
 #include "access/sysattr.h"
+#include "access/transam.h"
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "nodes/makefuncs.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
@@ -64,6 +68,10 @@ typedef struct GrantDirectState
 static void params_init(GrantParams *params, PlanState *node, List *fdw_exprs);
 static void params_eval(GrantParams *params, ExprContext *econtext);
 static void start_query(GrantScanState *fsstate, ExprContext *econtext);
+static void check_remote_types(GrantRowReader *reader,
+							   const GrantAdapter *adapter,
+							   GrantRemoteQuery *query);
+static Datum convert_value(GrantRowReader *reader, int col, int idx);
 static Oid	scan_userid(ForeignScan *fsplan, EState *estate);
 
 /*
@@ -87,25 +95,57 @@ scan_userid(ForeignScan *fsplan, EState *estate)
 }
 
 /*
- * Prepare conversion of remote rows into tuples of tupdesc.  The arrays
- * live in CurrentMemoryContext (the executor's query context).
+ * Results travel in binary unless the server or table option
+ * binary_transfer says false.
+ */
+bool
+grant_binary_transfer(ForeignServer *server, ForeignTable *table)
+{
+	char	   *value = NULL;
+
+	if (table)
+		value = grant_get_option(table->options, "binary_transfer");
+	if (value == NULL)
+		value = grant_get_option(server->options, "binary_transfer");
+	if (value == NULL)
+		return true;
+	return defGetBoolean(makeDefElem("binary_transfer", (Node *) makeString(value), -1));
+}
+
+/*
+ * Prepare conversion of remote rows into tuples of tupdesc.  Binary
+ * results are asked for when allowed and every column read has a
+ * built-in type with a receive function: built-in type OIDs mean the same
+ * type on every PostgreSQL server, and the remote's reported types are
+ * still checked on the first row.  The arrays live in CurrentMemoryContext
+ * (the executor's query context).
  */
 void
-grant_reader_init(GrantRowReader *reader, TupleDesc tupdesc, List *retrieved_attrs)
+grant_reader_init(GrantRowReader *reader, TupleDesc tupdesc,
+				  List *retrieved_attrs, bool allow_binary)
 {
 	int			natts = tupdesc->natts;
+	int			ncols = list_length(retrieved_attrs);
 	int			i;
 	ListCell   *lc;
 
 	reader->tupdesc = tupdesc;
 	reader->retrieved_attrs = retrieved_attrs;
-	reader->ncols = list_length(retrieved_attrs);
-	reader->attnums = palloc(sizeof(int) * Max(reader->ncols, 1));
-	reader->raw = palloc0(sizeof(char *) * Max(reader->ncols, 1));
+	reader->ncols = ncols;
+	reader->attnums = palloc(sizeof(int) * Max(ncols, 1));
+	reader->raw = palloc0(sizeof(char *) * Max(ncols, 1));
+	reader->lengths = palloc0(sizeof(int) * Max(ncols, 1));
+	reader->conversion = palloc0(sizeof(GrantColumnConversion) * Max(ncols, 1));
 	reader->infuncs = palloc0(sizeof(FmgrInfo) * Max(natts, 1));
+	reader->recvfuncs = palloc0(sizeof(FmgrInfo) * Max(natts, 1));
 	reader->typioparams = palloc0(sizeof(Oid) * Max(natts, 1));
 	reader->typmods = palloc0(sizeof(int32) * Max(natts, 1));
+	reader->remote_recv = NULL;
+	reader->remote_out = NULL;
+	reader->remote_ioparams = NULL;
 	reader->has_ctid = false;
+	reader->binary = allow_binary;
+	reader->checked = false;
 
 	i = 0;
 	foreach(lc, retrieved_attrs)
@@ -115,17 +155,120 @@ grant_reader_init(GrantRowReader *reader, TupleDesc tupdesc, List *retrieved_att
 		reader->attnums[i++] = attnum;
 		if (attnum == SelfItemPointerAttributeNumber)
 			reader->has_ctid = true;
+		else if (attnum <= 0)
+			reader->binary = false;
+		else if (TupleDescAttr(tupdesc, attnum - 1)->atttypid >= FirstNormalObjectId)
+			reader->binary = false;
 	}
 	for (i = 0; i < natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
 		Oid			infunc;
+		Oid			recvfunc;
 
 		if (att->attisdropped)
 			continue;
 		getTypeInputInfo(att->atttypid, &infunc, &reader->typioparams[i]);
 		fmgr_info(infunc, &reader->infuncs[i]);
 		reader->typmods[i] = att->atttypmod;
+		if (reader->binary)
+		{
+			getTypeBinaryInputInfo(att->atttypid, &recvfunc, &reader->typioparams[i]);
+			fmgr_info(recvfunc, &reader->recvfuncs[i]);
+		}
+	}
+	for (i = 0; i < ncols; i++)
+		reader->conversion[i] = reader->binary ? GRANT_CONVERT_BINARY : GRANT_CONVERT_TEXT;
+}
+
+/*
+ * On the first row of a binary result: each remote column must have the
+ * local column's type; another built-in type is converted through text
+ * (as the text protocol would), anything else cannot be decoded.
+ */
+static void
+check_remote_types(GrantRowReader *reader, const GrantAdapter *adapter,
+				   GrantRemoteQuery *query)
+{
+	int			i;
+
+	reader->checked = true;
+	if (!reader->binary)
+		return;
+	for (i = 0; i < reader->ncols; i++)
+	{
+		int			attnum = reader->attnums[i];
+		Oid			local_type;
+		Oid			remote_type = adapter->column_type(query, i);
+
+		if (attnum == SelfItemPointerAttributeNumber)
+			local_type = TIDOID;
+		else
+			local_type = TupleDescAttr(reader->tupdesc, attnum - 1)->atttypid;
+
+		if (remote_type == InvalidOid)
+		{
+			/* the adapter answered in text */
+			reader->conversion[i] = GRANT_CONVERT_TEXT;
+			continue;
+		}
+		if (remote_type == local_type)
+			continue;
+		if (remote_type >= FirstNormalObjectId)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("remote column %d of \"%s\" has a type that is not built in, local column \"%s\" has type %s",
+							i + 1, reader->relname ? reader->relname : "?",
+							attnum > 0 ? NameStr(TupleDescAttr(reader->tupdesc, attnum - 1)->attname) : "ctid",
+							format_type_be(local_type)),
+					 errhint("Declare the column with the remote type, or set the option binary_transfer 'false' on the foreign table.")));
+		if (reader->remote_recv == NULL)
+		{
+			reader->remote_recv = palloc0(sizeof(FmgrInfo) * reader->ncols);
+			reader->remote_out = palloc0(sizeof(FmgrInfo) * reader->ncols);
+			reader->remote_ioparams = palloc0(sizeof(Oid) * reader->ncols);
+		}
+		{
+			Oid			recvfunc;
+			Oid			outfunc;
+			bool		isvarlena;
+
+			getTypeBinaryInputInfo(remote_type, &recvfunc, &reader->remote_ioparams[i]);
+			fmgr_info(recvfunc, &reader->remote_recv[i]);
+			getTypeOutputInfo(remote_type, &outfunc, &isvarlena);
+			fmgr_info(outfunc, &reader->remote_out[i]);
+		}
+		reader->conversion[i] = GRANT_CONVERT_VIA_TEXT;
+	}
+}
+
+/* one remote value into a datum of attribute idx */
+static Datum
+convert_value(GrantRowReader *reader, int col, int idx)
+{
+	char	   *raw = reader->raw[col];
+	StringInfoData buf;
+
+	if (reader->conversion[col] == GRANT_CONVERT_TEXT)
+		return InputFunctionCall(&reader->infuncs[idx], raw,
+								 reader->typioparams[idx], reader->typmods[idx]);
+
+	buf.data = raw;
+	buf.len = reader->lengths[col];
+	buf.maxlen = buf.len + 1;
+	buf.cursor = 0;
+	if (reader->conversion[col] == GRANT_CONVERT_BINARY)
+		return ReceiveFunctionCall(&reader->recvfuncs[idx], &buf,
+								   reader->typioparams[idx], reader->typmods[idx]);
+
+	/* another built-in type: as the text protocol would have converted it */
+	{
+		Datum		remote = ReceiveFunctionCall(&reader->remote_recv[col], &buf,
+												 reader->remote_ioparams[col], -1);
+		char	   *text = OutputFunctionCall(&reader->remote_out[col], remote);
+
+		return InputFunctionCall(&reader->infuncs[idx], text,
+								 reader->typioparams[idx], reader->typmods[idx]);
 	}
 }
 
@@ -133,9 +276,12 @@ grant_reader_init(GrantRowReader *reader, TupleDesc tupdesc, List *retrieved_att
  * Convert the adapter's current row (reader->raw) into slot.  Columns not
  * retrieved are NULL.  With a ctid the tuple is a heap tuple carrying it
  * (UPDATE/DELETE find the remote row by it); otherwise a virtual tuple.
+ * Values are allocated in row_cxt, which is reset first.
  */
 void
-grant_store_row(GrantRowReader *reader, TupleTableSlot *slot, MemoryContext row_cxt)
+grant_store_row(GrantRowReader *reader, TupleTableSlot *slot,
+				MemoryContext row_cxt, const GrantAdapter *adapter,
+				GrantRemoteQuery *query)
 {
 	TupleDesc	tupdesc = reader->tupdesc;
 	int			natts = tupdesc->natts;
@@ -144,6 +290,9 @@ grant_store_row(GrantRowReader *reader, TupleTableSlot *slot, MemoryContext row_
 	ItemPointer ctid = NULL;
 	MemoryContext oldcxt;
 	int			i;
+
+	if (!reader->checked)
+		check_remote_types(reader, adapter, query);
 
 	ExecClearTuple(slot);
 	MemoryContextReset(row_cxt);
@@ -174,14 +323,33 @@ grant_store_row(GrantRowReader *reader, TupleTableSlot *slot, MemoryContext row_
 		{
 			int			idx = attnum - 1;
 
-			values[idx] = InputFunctionCall(&reader->infuncs[idx], raw,
-											reader->typioparams[idx],
-											reader->typmods[idx]);
-			nulls[idx] = (raw == NULL);
+			if (raw == NULL)
+				values[idx] = InputFunctionCall(&reader->infuncs[idx], NULL,
+												reader->typioparams[idx],
+												reader->typmods[idx]);
+			else
+			{
+				values[idx] = convert_value(reader, i, idx);
+				nulls[idx] = false;
+			}
 		}
 		else if (attnum == SelfItemPointerAttributeNumber && raw != NULL)
-			ctid = (ItemPointer) DatumGetPointer(DirectFunctionCall1(tidin,
-																	 CStringGetDatum(raw)));
+		{
+			if (reader->conversion[i] == GRANT_CONVERT_TEXT)
+				ctid = (ItemPointer) DatumGetPointer(DirectFunctionCall1(tidin,
+																		 CStringGetDatum(raw)));
+			else
+			{
+				StringInfoData buf;
+
+				buf.data = raw;
+				buf.len = reader->lengths[i];
+				buf.maxlen = buf.len + 1;
+				buf.cursor = 0;
+				ctid = (ItemPointer) DatumGetPointer(DirectFunctionCall1(tidrecv,
+																		 PointerGetDatum(&buf)));
+			}
+		}
 	}
 
 	if (reader->has_ctid)
@@ -279,7 +447,12 @@ grantBeginForeignScan(ForeignScanState *node, int eflags)
 	else
 		tupdesc = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor;
 	grant_reader_init(&fsstate->reader, tupdesc,
-				(List *) list_nth(fsplan->fdw_private, GrantScanRetrievedAttrs));
+					  (List *) list_nth(fsplan->fdw_private, GrantScanRetrievedAttrs),
+					  grant_binary_transfer(fsstate->server,
+											fsplan->scan.scanrelid > 0 ?
+											GetForeignTable(RelationGetRelid(node->ss.ss_currentRelation)) : NULL));
+	fsstate->reader.relname = fsplan->scan.scanrelid > 0 ?
+		RelationGetRelationName(node->ss.ss_currentRelation) : "join or aggregate";
 	params_init(&fsstate->params, (PlanState *) node, fsplan->fdw_exprs);
 
 	fsstate->row_cxt = AllocSetContextCreate(estate->es_query_cxt,
@@ -301,7 +474,7 @@ start_query(GrantScanState *fsstate, ExprContext *econtext)
 	oldcxt = MemoryContextSwitchTo(fsstate->query_cxt);
 	fsstate->query = adapter->query(grant_connection_remote(fsstate->conn),
 									fsstate->sql, fsstate->params.num,
-									fsstate->params.values);
+									fsstate->params.values, fsstate->reader.binary);
 	MemoryContextSwitchTo(oldcxt);
 	fsstate->eof = false;
 }
@@ -321,13 +494,14 @@ grantIterateForeignScan(ForeignScanState *node)
 	}
 
 	if (!adapter->next_row(fsstate->query, fsstate->reader.raw,
-						   fsstate->reader.ncols))
+						   fsstate->reader.lengths, fsstate->reader.ncols))
 	{
 		fsstate->query = NULL;
 		fsstate->eof = true;
 		return ExecClearTuple(slot);
 	}
-	grant_store_row(&fsstate->reader, slot, fsstate->row_cxt);
+	grant_store_row(&fsstate->reader, slot, fsstate->row_cxt, adapter,
+					fsstate->query);
 	return slot;
 }
 
@@ -414,8 +588,13 @@ grantBeginDirectModify(ForeignScanState *node, int eflags)
 		dmstate->rel = node->ss.ss_currentRelation;
 
 	if (dmstate->has_returning)
+	{
 		grant_reader_init(&dmstate->reader, RelationGetDescr(dmstate->rel),
-					(List *) list_nth(fdw_private, GrantDirectModifyRetrievedAttrs));
+						  (List *) list_nth(fdw_private, GrantDirectModifyRetrievedAttrs),
+						  grant_binary_transfer(dmstate->server,
+												GetForeignTable(RelationGetRelid(dmstate->rel))));
+		dmstate->reader.relname = RelationGetRelationName(dmstate->rel);
+	}
 	params_init(&dmstate->params, (PlanState *) node, fsplan->fdw_exprs);
 	dmstate->row_cxt = AllocSetContextCreate(estate->es_query_cxt,
 											 "grant direct modify row",
@@ -439,7 +618,8 @@ grantIterateDirectModify(ForeignScanState *node)
 		params_eval(&dmstate->params, node->ss.ps.ps_ExprContext);
 		dmstate->query = adapter->query(grant_connection_remote(dmstate->conn),
 										dmstate->sql, dmstate->params.num,
-										dmstate->params.values);
+										dmstate->params.values,
+										dmstate->reader.binary);
 		dmstate->started = true;
 		MemoryContextSwitchTo(oldcxt);
 	}
@@ -448,7 +628,7 @@ grantIterateDirectModify(ForeignScanState *node)
 	{
 		char	   *dummy[1];
 
-		while (adapter->next_row(dmstate->query, dummy, 0))
+		while (adapter->next_row(dmstate->query, dummy, NULL, 0))
 			;
 		if (dmstate->set_processed)
 			estate->es_processed += adapter->rows_affected(dmstate->query);
@@ -460,12 +640,13 @@ grantIterateDirectModify(ForeignScanState *node)
 	slot = ExecGetReturningSlot(estate, resultRelInfo);
 	if (dmstate->query == NULL ||
 		!adapter->next_row(dmstate->query, dmstate->reader.raw,
-						   dmstate->reader.ncols))
+						   dmstate->reader.lengths, dmstate->reader.ncols))
 	{
 		dmstate->query = NULL;
 		return ExecClearTuple(node->ss.ss_ScanTupleSlot);
 	}
-	grant_store_row(&dmstate->reader, slot, dmstate->row_cxt);
+	grant_store_row(&dmstate->reader, slot, dmstate->row_cxt, adapter,
+					dmstate->query);
 	if (dmstate->set_processed)
 		estate->es_processed++;
 	resultRelInfo->ri_projectReturning->pi_exprContext->ecxt_scantuple = slot;
