@@ -51,15 +51,19 @@ static bool my_is_broken(GrantRemote *remote);
 static bool my_check_idle(GrantRemote *remote);
 static void my_begin(GrantRemote *remote, int isolation, bool read_only);
 static void my_command(GrantRemote *remote, const char *sql);
-static void my_send(GrantRemote *remote, const char *sql, int nparams,
+static void my_send(GrantRemote *remote, const char *sql,
+					const char *stmt_name, int nparams,
 					const char *const *values);
+static void my_prepare(GrantRemote *remote, const char *stmt_name,
+					   const char *sql);
+static void my_deallocate(GrantRemote *remote, const char *stmt_name);
 static int	my_npending(GrantRemote *remote);
 static void my_sync(GrantRemote *remote);
 static void my_commit(GrantRemote *remote, bool wait);
 static void my_rollback(GrantRemote *remote, int savepoint_level);
 static GrantRemoteQuery *my_query(GrantRemote *remote, const char *sql,
-								  int nparams, const char *const *values,
-								  bool binary);
+								  const char *stmt_name, int nparams,
+								  const char *const *values, bool binary);
 static bool my_next_row(GrantRemoteQuery *query, char **values, int *lengths,
 						int ncols);
 static int	my_nfields(GrantRemoteQuery *query);
@@ -83,6 +87,8 @@ const GrantAdapter grant_mysql_adapter = {
 	.begin = my_begin,
 	.command = my_command,
 	.send = my_send,
+	.prepare = my_prepare,
+	.deallocate = my_deallocate,
 	.npending = my_npending,
 	.sync = my_sync,
 	.commit = my_commit,
@@ -191,10 +197,21 @@ my_command(GrantRemote *remote, const char *sql)
 }
 
 static void
-my_send(GrantRemote *remote, const char *sql, int nparams,
-		const char *const *values)
+my_send(GrantRemote *remote, const char *sql, const char *stmt_name,
+		int nparams, const char *const *values)
 {
 	not_yet();
+}
+
+static void
+my_prepare(GrantRemote *remote, const char *stmt_name, const char *sql)
+{
+	not_yet();
+}
+
+static void
+my_deallocate(GrantRemote *remote, const char *stmt_name)
+{
 }
 
 static int
@@ -222,8 +239,8 @@ my_rollback(GrantRemote *remote, int savepoint_level)
 }
 
 static GrantRemoteQuery *
-my_query(GrantRemote *remote, const char *sql, int nparams,
-		 const char *const *values, bool binary)
+my_query(GrantRemote *remote, const char *sql, const char *stmt_name,
+		 int nparams, const char *const *values, bool binary)
 {
 	not_yet();
 }

@@ -66,6 +66,7 @@ struct GrantRemote
 	PGresult   *error;
 	char	   *error_sql;		/* malloc'd */
 	GrantRemoteQuery *active;	/* query whose rows are being read */
+	int			nprepared;		/* named statements prepared, not removed */
 };
 
 struct GrantRemoteQuery
@@ -105,13 +106,17 @@ static void pg_begin(GrantRemote *remote, int isolation, bool read_only);
 static void pg_commit(GrantRemote *remote, bool wait);
 static void pg_rollback(GrantRemote *remote, int savepoint_level);
 static void pg_command(GrantRemote *remote, const char *sql);
-static void pg_send(GrantRemote *remote, const char *sql, int nparams,
+static void pg_send(GrantRemote *remote, const char *sql,
+					const char *stmt_name, int nparams,
 					const char *const *values);
+static void pg_prepare(GrantRemote *remote, const char *stmt_name,
+					   const char *sql);
+static void pg_deallocate(GrantRemote *remote, const char *stmt_name);
 static int	pg_npending(GrantRemote *remote);
 static void pg_sync(GrantRemote *remote);
 static GrantRemoteQuery *pg_query(GrantRemote *remote, const char *sql,
-								  int nparams, const char *const *values,
-								  bool binary);
+								  const char *stmt_name, int nparams,
+								  const char *const *values, bool binary);
 static bool pg_next_row(GrantRemoteQuery *query, char **values, int *lengths,
 						int ncols);
 static int	pg_nfields(GrantRemoteQuery *query);
@@ -124,8 +129,8 @@ static bool next_buffered_row(GrantRemoteQuery *query, char **values,
 							  int *lengths, int ncols);
 static void note_columns(GrantRemoteQuery *query, PGresult *res);
 static void query_finish(GrantRemoteQuery *query);
-static void pg_send_query(GrantRemoteQuery *query, int nparams,
-						  const char *const *values);
+static void pg_send_query(GrantRemoteQuery *query, const char *stmt_name,
+						  int nparams, const char *const *values);
 static bool pg_abort_cleanup(GrantRemote *remote);
 static bool drain_quietly(GrantRemote *remote, TimestampTz deadline);
 static void pg_cancel(GrantRemote *remote);
@@ -158,6 +163,8 @@ const GrantAdapter grant_pg_adapter = {
 	.rollback = pg_rollback,
 	.command = pg_command,
 	.send = pg_send,
+	.prepare = pg_prepare,
+	.deallocate = pg_deallocate,
 	.npending = pg_npending,
 	.sync = pg_sync,
 	.query = pg_query,
@@ -599,13 +606,39 @@ pg_command(GrantRemote *remote, const char *sql)
  * the next sync, where the error is raised.
  */
 static void
-pg_send(GrantRemote *remote, const char *sql, int nparams,
-		const char *const *values)
+pg_send(GrantRemote *remote, const char *sql, const char *stmt_name,
+		int nparams, const char *const *values)
 {
-	send_or_fail(remote, PQsendQueryParams(remote->conn, sql, nparams, NULL,
-										   values, NULL, NULL, 0));
+	if (stmt_name)
+		send_or_fail(remote, PQsendQueryPrepared(remote->conn, stmt_name, nparams,
+												 values, NULL, NULL, 0));
+	else
+		send_or_fail(remote, PQsendQueryParams(remote->conn, sql, nparams, NULL,
+											   values, NULL, NULL, 0));
 	push_pending(remote, sql, false, false);
 	flush_or_fail(remote);
+}
+
+/* parameter types are left to the remote, as for an unnamed statement */
+static void
+pg_prepare(GrantRemote *remote, const char *stmt_name, const char *sql)
+{
+	send_or_fail(remote, PQsendPrepare(remote->conn, stmt_name, sql, 0, NULL));
+	push_pending(remote, sql, false, false);
+	remote->nprepared++;
+}
+
+static void
+pg_deallocate(GrantRemote *remote, const char *stmt_name)
+{
+	char	   *sql = psprintf("DEALLOCATE %s", quote_identifier(stmt_name));
+
+	send_or_fail(remote, PQsendQueryParams(remote->conn, sql, 0, NULL, NULL,
+										   NULL, NULL, 0));
+	push_pending(remote, sql, true, false);
+	pfree(sql);
+	if (remote->nprepared > 0)
+		remote->nprepared--;
 }
 
 static int
@@ -636,6 +669,14 @@ static void
 pg_commit(GrantRemote *remote, bool wait)
 {
 	pg_command(remote, "COMMIT TRANSACTION");
+	/* statements of a subtransaction that failed were never removed */
+	if (remote->nprepared > 0)
+	{
+		send_or_fail(remote, PQsendQueryParams(remote->conn, "DEALLOCATE ALL",
+											   0, NULL, NULL, NULL, NULL, 0));
+		push_pending(remote, "DEALLOCATE ALL", true, false);
+		remote->nprepared = 0;
+	}
 	if (wait)
 		pg_sync(remote);
 	else
@@ -667,6 +708,15 @@ pg_rollback(GrantRemote *remote, int savepoint_level)
 							  NULL, NULL, 0) != 1)
 			goto broken;
 		push_pending(remote, "ROLLBACK TRANSACTION", true, false);
+		/* statements an error left prepared: none is meant to outlive it */
+		if (remote->nprepared > 0)
+		{
+			if (PQsendQueryParams(conn, "DEALLOCATE ALL", 0, NULL, NULL,
+								  NULL, NULL, 0) != 1)
+				goto broken;
+			push_pending(remote, "DEALLOCATE ALL", true, false);
+			remote->nprepared = 0;
+		}
 	}
 	else
 	{
@@ -695,8 +745,8 @@ broken:
  * point, then read up to its first result.  Rows are streamed.
  */
 static GrantRemoteQuery *
-pg_query(GrantRemote *remote, const char *sql, int nparams,
-		 const char *const *values, bool binary)
+pg_query(GrantRemote *remote, const char *sql, const char *stmt_name,
+		 int nparams, const char *const *values, bool binary)
 {
 	GrantRemoteQuery *query;
 
@@ -708,18 +758,24 @@ pg_query(GrantRemote *remote, const char *sql, int nparams,
 	query->cxt = CurrentMemoryContext;
 	query->sql = pstrdup(sql);
 	query->binary = binary;
-	pg_send_query(query, nparams, values);
+	pg_send_query(query, stmt_name, nparams, values);
 	return query;
 }
 
 static void
-pg_send_query(GrantRemoteQuery *query, int nparams, const char *const *values)
+pg_send_query(GrantRemoteQuery *query, const char *stmt_name, int nparams,
+			  const char *const *values)
 {
 	GrantRemote *remote = query->remote;
 
-	send_or_fail(remote, PQsendQueryParams(remote->conn, query->sql, nparams,
-										   NULL, values, NULL, NULL,
-										   query->binary ? 1 : 0));
+	if (stmt_name)
+		send_or_fail(remote, PQsendQueryPrepared(remote->conn, stmt_name, nparams,
+												 values, NULL, NULL,
+												 query->binary ? 1 : 0));
+	else
+		send_or_fail(remote, PQsendQueryParams(remote->conn, query->sql, nparams,
+											   NULL, values, NULL, NULL,
+											   query->binary ? 1 : 0));
 	push_pending(remote, query->sql, false, true);
 	send_or_fail(remote, PQpipelineSync(remote->conn));
 	push_pending(remote, NULL, false, false);

@@ -119,9 +119,22 @@ typedef struct GrantAdapter
 	 */
 	void		(*begin) (GrantRemote *remote, int isolation, bool read_only);
 	void		(*command) (GrantRemote *remote, const char *sql);
-	/* queue a statement with text parameters; its rows are discarded */
-	void		(*send) (GrantRemote *remote, const char *sql, int nparams,
+	/*
+	 * Queue a statement with text parameters; its rows are discarded.
+	 * With stmt_name, the statement prepared under that name runs (sql is
+	 * then only the context of an error).
+	 */
+	void		(*send) (GrantRemote *remote, const char *sql,
+						 const char *stmt_name, int nparams,
 						 const char *const *values);
+	/*
+	 * Queue the preparation of sql under stmt_name (unique on the
+	 * connection), and later its removal.  Statements still prepared when
+	 * a remote transaction rolls back are all removed then.
+	 */
+	void		(*prepare) (GrantRemote *remote, const char *stmt_name,
+							const char *sql);
+	void		(*deallocate) (GrantRemote *remote, const char *stmt_name);
 	/* number of queued answers not read yet */
 	int			(*npending) (GrantRemote *remote);
 	void		(*sync) (GrantRemote *remote);
@@ -135,8 +148,8 @@ typedef struct GrantAdapter
 	 * query at a time per connection.
 	 */
 	GrantRemoteQuery *(*query) (GrantRemote *remote, const char *sql,
-								int nparams, const char *const *values,
-								bool binary);
+								const char *stmt_name, int nparams,
+								const char *const *values, bool binary);
 	/*
 	 * Next row: values[i] is the column's value or NULL for SQL NULL: a C
 	 * string, or with binary = true (an adapter may ignore it and answer

@@ -124,7 +124,7 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 	param[0] = stmt->remote_schema;
 	query = adapter->query(grant_connection_remote(conn),
 						   "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1",
-						   1, param, false);
+						   NULL, 1, param, false);
 	while (adapter->next_row(query, values, NULL, 1))
 		found_schema = true;
 	if (!found_schema)
@@ -150,7 +150,7 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 	append_table_filter(&sql, stmt, adapter);
 	appendStringInfoString(&sql, " ORDER BY c.relname, a.attnum");
 
-	query = adapter->query(grant_connection_remote(conn), sql.data, 1, param,
+	query = adapter->query(grant_connection_remote(conn), sql.data, NULL, 1, param,
 						   false);
 	initStringInfo(&cmd);
 	while (adapter->next_row(query, values, NULL, 6))

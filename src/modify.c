@@ -60,6 +60,10 @@ typedef struct GrantModifyState
 	char	   *batch_sql;
 	int			batch_sql_rows;
 
+	/* statements prepared on the remote for this modify, or NULL */
+	char	   *stmt_name;		/* the one-row statement */
+	char	   *batch_stmt_name;	/* the INSERT of batch_size rows */
+
 	ForeignServer *server;
 	Oid			userid;
 	GrantRoute	route;
@@ -86,6 +90,10 @@ static TupleTableSlot *run_returning(GrantModifyState *fmstate,
 									 TupleTableSlot *slot, const char *sql,
 									 int nparams, const char **values);
 static void finish_queued(GrantModifyState *fmstate);
+static const char *stmt_for(GrantModifyState *fmstate, const char *sql, int nrows);
+
+/* names of remote prepared statements, unique in this backend */
+static uint32 stmt_counter = 0;
 
 /*
  * The local user whose identity writes: the view owner or the caller.  A
@@ -302,7 +310,8 @@ run_returning(GrantModifyState *fmstate, TupleTableSlot *slot,
 	finish_queued(fmstate);
 	oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
 	query = adapter->query(grant_connection_remote(fmstate->conn), sql,
-						   nparams, values, fmstate->reader.binary);
+						   stmt_for(fmstate, sql, 1), nparams, values,
+						   fmstate->reader.binary);
 	if (fmstate->has_returning)
 	{
 		if (adapter->next_row(query, fmstate->reader.raw, fmstate->reader.lengths,
@@ -322,6 +331,35 @@ run_returning(GrantModifyState *fmstate, TupleTableSlot *slot,
 	if (fmstate->has_returning && !got_row)
 		return NULL;
 	return slot;
+}
+
+/*
+ * The remote prepared statement that runs sql for nrows rows: prepared on
+ * first use for one row or a full batch (those repeat), none (NULL: sent
+ * unnamed) for the odd last batch.  Parsing and planning then happen once
+ * per statement instead of once per row or batch.
+ */
+static const char *
+stmt_for(GrantModifyState *fmstate, const char *sql, int nrows)
+{
+	char	  **slot;
+	MemoryContext oldcxt;
+
+	if (nrows == 1)
+		slot = &fmstate->stmt_name;
+	else if (nrows == fmstate->batch_size)
+		slot = &fmstate->batch_stmt_name;
+	else
+		return NULL;
+	if (*slot == NULL)
+	{
+		oldcxt = MemoryContextSwitchTo(GetMemoryChunkContext(fmstate));
+		*slot = psprintf("grant_%u", ++stmt_counter);
+		MemoryContextSwitchTo(oldcxt);
+		grant_connection_adapter(fmstate->conn)->prepare(grant_connection_remote(fmstate->conn),
+														 *slot, sql);
+	}
+	return *slot;
 }
 
 /* read the answers of every queued batch; raises the first error */
@@ -396,7 +434,8 @@ grantExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
 	 */
 	if (!fmstate->do_nothing)
 	{
-		adapter->send(remote, sql, nrows * fmstate->nparams, values);
+		adapter->send(remote, sql, stmt_for(fmstate, sql, nrows),
+					  nrows * fmstate->nparams, values);
 		fmstate->queued = true;
 		if (adapter->npending(remote) >= GRANT_MAX_QUEUED)
 			finish_queued(fmstate);
@@ -407,8 +446,8 @@ grantExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
 		MemoryContext oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
 
 		finish_queued(fmstate);
-		query = adapter->query(remote, sql, nrows * fmstate->nparams, values,
-							   false);
+		query = adapter->query(remote, sql, stmt_for(fmstate, sql, nrows),
+							   nrows * fmstate->nparams, values, false);
 		adapter->close(query);
 		*numSlots = (int) adapter->rows_affected(query);
 		MemoryContextSwitchTo(oldcxt);
@@ -471,6 +510,13 @@ grantEndForeignModify(EState *estate, ResultRelInfo *rinfo)
 	if (fmstate == NULL || fmstate->conn == NULL)
 		return;
 	finish_queued(fmstate);
+	/* queued: read with the next use of the connection */
+	if (fmstate->stmt_name)
+		grant_connection_adapter(fmstate->conn)->deallocate(grant_connection_remote(fmstate->conn),
+															fmstate->stmt_name);
+	if (fmstate->batch_stmt_name)
+		grant_connection_adapter(fmstate->conn)->deallocate(grant_connection_remote(fmstate->conn),
+															fmstate->batch_stmt_name);
 }
 
 /*
@@ -584,8 +630,8 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 		conn = grant_get_connection(server, GetUserId(), route.endpoint);
 		grant_connection_wrote(conn);
 		adapter = grant_connection_adapter(conn);
-		query = adapter->query(grant_connection_remote(conn), sql.data, 0, NULL,
-							   false);
+		query = adapter->query(grant_connection_remote(conn), sql.data, NULL,
+							   0, NULL, false);
 		adapter->close(query);
 	}
 }

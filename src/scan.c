@@ -473,7 +473,7 @@ start_query(GrantScanState *fsstate, ExprContext *econtext)
 	MemoryContextReset(fsstate->query_cxt);
 	oldcxt = MemoryContextSwitchTo(fsstate->query_cxt);
 	fsstate->query = adapter->query(grant_connection_remote(fsstate->conn),
-									fsstate->sql, fsstate->params.num,
+									fsstate->sql, NULL, fsstate->params.num,
 									fsstate->params.values, fsstate->reader.binary);
 	MemoryContextSwitchTo(oldcxt);
 	fsstate->eof = false;
@@ -617,7 +617,7 @@ grantIterateDirectModify(ForeignScanState *node)
 
 		params_eval(&dmstate->params, node->ss.ps.ps_ExprContext);
 		dmstate->query = adapter->query(grant_connection_remote(dmstate->conn),
-										dmstate->sql, dmstate->params.num,
+										dmstate->sql, NULL, dmstate->params.num,
 										dmstate->params.values,
 										dmstate->reader.binary);
 		dmstate->started = true;
