@@ -1238,22 +1238,11 @@ pg_quote_identifier(StringInfo buf, const char *ident)
 	appendStringInfoString(buf, quote_identifier(ident));
 }
 
-/* standard_conforming_strings is on on every supported server */
+/* the deparser's literal rule: valid whatever standard_conforming_strings */
 static void
 pg_quote_literal(StringInfo buf, const char *value)
 {
-	const char *p;
-
-	if (strchr(value, '\\') != NULL)
-		appendStringInfoChar(buf, 'E');
-	appendStringInfoChar(buf, '\'');
-	for (p = value; *p; p++)
-	{
-		if (*p == '\'' || *p == '\\')
-			appendStringInfoChar(buf, *p);
-		appendStringInfoChar(buf, *p);
-	}
-	appendStringInfoChar(buf, '\'');
+	grant_pg_append_literal(buf, value);
 }
 
 /*

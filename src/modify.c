@@ -90,6 +90,10 @@ static TupleTableSlot *run_returning(GrantModifyState *fmstate,
 									 TupleTableSlot *slot, const char *sql,
 									 int nparams, const char **values);
 static void finish_queued(GrantModifyState *fmstate);
+static TupleTableSlot *modify_by_ctid(GrantModifyState *fmstate,
+									  TupleTableSlot *slot,
+									  TupleTableSlot *planSlot,
+									  bool with_values);
 static const char *stmt_for(GrantModifyState *fmstate, const char *sql, int nrows);
 
 /* names of remote prepared statements, unique in this backend */
@@ -467,11 +471,14 @@ grantExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	return run_returning(fmstate, slot, fmstate->sql, fmstate->nparams, values);
 }
 
-TupleTableSlot *
-grantExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
-					   TupleTableSlot *slot, TupleTableSlot *planSlot)
+/*
+ * UPDATE or DELETE of the remote row the scan fetched, found by its ctid:
+ * $1 is the ctid, then (UPDATE) the new values.
+ */
+static TupleTableSlot *
+modify_by_ctid(GrantModifyState *fmstate, TupleTableSlot *slot,
+			   TupleTableSlot *planSlot, bool with_values)
 {
-	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
 	Datum		ctid;
 	bool		isnull;
 	const char **values;
@@ -480,26 +487,25 @@ grantExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	if (isnull)
 		elog(ERROR, "grant: ctid is NULL");
 	MemoryContextReset(fmstate->temp_cxt);
-	values = slot_params(fmstate, &slot, 1, ctid, true);
-	return run_returning(fmstate, slot, fmstate->sql, fmstate->nparams + 1,
-						 values);
+	values = slot_params(fmstate, &slot, with_values ? 1 : 0, ctid, true);
+	return run_returning(fmstate, slot, fmstate->sql,
+						 (with_values ? fmstate->nparams : 0) + 1, values);
+}
+
+TupleTableSlot *
+grantExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
+					   TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	return modify_by_ctid((GrantModifyState *) rinfo->ri_FdwState, slot,
+						  planSlot, true);
 }
 
 TupleTableSlot *
 grantExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 					   TupleTableSlot *slot, TupleTableSlot *planSlot)
 {
-	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
-	Datum		ctid;
-	bool		isnull;
-	const char **values;
-
-	ctid = ExecGetJunkAttribute(planSlot, fmstate->ctid_attno, &isnull);
-	if (isnull)
-		elog(ERROR, "grant: ctid is NULL");
-	MemoryContextReset(fmstate->temp_cxt);
-	values = slot_params(fmstate, &slot, 0, ctid, true);
-	return run_returning(fmstate, slot, fmstate->sql, 1, values);
+	return modify_by_ctid((GrantModifyState *) rinfo->ri_FdwState, slot,
+						  planSlot, false);
 }
 
 void

@@ -72,6 +72,7 @@ static void check_remote_types(GrantRowReader *reader,
 							   const GrantAdapter *adapter,
 							   GrantRemoteQuery *query);
 static Datum convert_value(GrantRowReader *reader, int col, int idx);
+static void close_query(GrantConnection *conn, GrantRemoteQuery **query);
 static Oid	scan_userid(ForeignScan *fsplan, EState *estate);
 
 /*
@@ -414,6 +415,17 @@ params_eval(GrantParams *params, ExprContext *econtext)
 	MemoryContextSwitchTo(oldcxt);
 }
 
+/* read and drop what is left of a running remote query, if any */
+static void
+close_query(GrantConnection *conn, GrantRemoteQuery **query)
+{
+	if (conn != NULL && *query != NULL)
+	{
+		grant_connection_adapter(conn)->close(*query);
+		*query = NULL;
+	}
+}
+
 void
 grantBeginForeignScan(ForeignScanState *node, int eflags)
 {
@@ -510,11 +522,7 @@ grantReScanForeignScan(ForeignScanState *node)
 {
 	GrantScanState *fsstate = (GrantScanState *) node->fdw_state;
 
-	if (fsstate->query != NULL)
-	{
-		grant_connection_adapter(fsstate->conn)->close(fsstate->query);
-		fsstate->query = NULL;
-	}
+	close_query(fsstate->conn, &fsstate->query);
 	fsstate->eof = false;
 }
 
@@ -523,13 +531,8 @@ grantEndForeignScan(ForeignScanState *node)
 {
 	GrantScanState *fsstate = (GrantScanState *) node->fdw_state;
 
-	if (fsstate == NULL || fsstate->conn == NULL)
-		return;
-	if (fsstate->query != NULL)
-	{
-		grant_connection_adapter(fsstate->conn)->close(fsstate->query);
-		fsstate->query = NULL;
-	}
+	if (fsstate != NULL)
+		close_query(fsstate->conn, &fsstate->query);
 }
 
 void
@@ -658,13 +661,8 @@ grantEndDirectModify(ForeignScanState *node)
 {
 	GrantDirectState *dmstate = (GrantDirectState *) node->fdw_state;
 
-	if (dmstate == NULL || dmstate->conn == NULL)
-		return;
-	if (dmstate->query != NULL)
-	{
-		grant_connection_adapter(dmstate->conn)->close(dmstate->query);
-		dmstate->query = NULL;
-	}
+	if (dmstate != NULL)
+		close_query(dmstate->conn, &dmstate->query);
 }
 
 void

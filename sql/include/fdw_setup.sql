@@ -3,6 +3,8 @@
 -- remote servers directly (never through grant), the ports of the
 -- topology, and helpers.  Safe to include more than once.
 --
+\set ECHO none
+\o /dev/null
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS "grant";
 CREATE EXTENSION IF NOT EXISTS dblink;
@@ -57,17 +59,21 @@ LANGUAGE sql AS $$
     WHEN current_setting('test.shard1_port') THEN 'shard1'
     WHEN current_setting('test.shard2_port') THEN 'shard2'
     ELSE 'unknown' END $$;
+-- a text with the topology's ports replaced by node names
+CREATE OR REPLACE FUNCTION mask_ports(line text) RETURNS text
+LANGUAGE sql AS $$
+  SELECT replace(replace(replace(replace(line,
+    ':' || current_setting('test.writer_port') || '/', ':WRITER/'),
+    ':' || current_setting('test.reader_port') || '/', ':READER/'),
+    ':' || current_setting('test.shard1_port') || '/', ':SHARD1/'),
+    ':' || current_setting('test.shard2_port') || '/', ':SHARD2/') $$;
 -- EXPLAIN output with the topology's ports replaced by node names
 CREATE OR REPLACE FUNCTION explain_route(query text) RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 DECLARE line text;
 BEGIN
   FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || query LOOP
-    line := replace(line, ':' || current_setting('test.writer_port') || '/', ':WRITER/');
-    line := replace(line, ':' || current_setting('test.reader_port') || '/', ':READER/');
-    line := replace(line, ':' || current_setting('test.shard1_port') || '/', ':SHARD1/');
-    line := replace(line, ':' || current_setting('test.shard2_port') || '/', ':SHARD2/');
-    RETURN NEXT line;
+    RETURN NEXT mask_ports(line);
   END LOOP;
 END $$;
 -- run a statement that must fail: its SQLSTATE, message, detail, hint and
@@ -87,10 +93,8 @@ EXCEPTION WHEN OTHERS THEN
                               'hint: ' || nullif(hint, ''),
                               'context: ' || nullif(split_part(ctx, E'\n', 1), '')] LOOP
     CONTINUE WHEN line IS NULL;
-    line := replace(line, ':' || current_setting('test.writer_port') || '/', ':WRITER/');
-    line := replace(line, ':' || current_setting('test.reader_port') || '/', ':READER/');
-    line := replace(line, ':' || current_setting('test.shard1_port') || '/', ':SHARD1/');
-    line := replace(line, ':' || current_setting('test.shard2_port') || '/', ':SHARD2/');
-    RETURN NEXT line;
+    RETURN NEXT mask_ports(line);
   END LOOP;
 END $$;
+\o
+\set ECHO all
