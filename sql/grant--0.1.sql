@@ -195,3 +195,14 @@ LANGUAGE C CALLED ON NULL INPUT VOLATILE;
 
 COMMENT ON FUNCTION grant_fdw.disconnect(text) IS
   'closes this backend''s idle remote connections, all or those of one database';
+
+CREATE FUNCTION grant_fdw.health(
+    OUT database text, OUT role text, OUT shard text, OUT endpoint text,
+    OUT adapter text, OUT status text, OUT last_error text, OUT lag_ms bigint,
+    OUT last_check timestamptz, OUT failures bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'grant_health'
+LANGUAGE C STRICT VOLATILE;
+
+COMMENT ON FUNCTION grant_fdw.health() IS
+  'what is known of each registered endpoint: up or down, last error, replication lag, last check (never a password)';

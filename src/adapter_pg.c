@@ -134,6 +134,12 @@ static void pg_send_query(GrantRemoteQuery *query, const char *stmt_name,
 static bool pg_abort_cleanup(GrantRemote *remote);
 static bool drain_quietly(GrantRemote *remote, TimestampTz deadline);
 static void pg_cancel(GrantRemote *remote);
+static char *pg_commit_position(GrantRemote *remote);
+static bool pg_caught_up(GrantRemote *remote, const char *position, int wait_ms);
+static int64 pg_lag_ms(GrantRemote *remote);
+static char *single_value(GrantRemote *remote, const char *sql, int nparams,
+						  const char *const *values);
+static void queue_commit(GrantRemote *remote);
 static void pg_quote_identifier(StringInfo buf, const char *ident);
 static void pg_quote_literal(StringInfo buf, const char *value);
 
@@ -177,6 +183,9 @@ const GrantAdapter grant_pg_adapter = {
 	.cancel = pg_cancel,
 	.quote_identifier = pg_quote_identifier,
 	.quote_literal = pg_quote_literal,
+	.commit_position = pg_commit_position,
+	.caught_up = pg_caught_up,
+	.lag_ms = pg_lag_ms,
 };
 
 static void
@@ -665,8 +674,9 @@ pg_sync(GrantRemote *remote)
  * is read at the next use of the connection, so the local commit does not
  * wait for a round trip.
  */
+/* queue COMMIT, and the removal of statements left prepared */
 static void
-pg_commit(GrantRemote *remote, bool wait)
+queue_commit(GrantRemote *remote)
 {
 	pg_command(remote, "COMMIT TRANSACTION");
 	/* statements of a subtransaction that failed were never removed */
@@ -677,6 +687,12 @@ pg_commit(GrantRemote *remote, bool wait)
 		push_pending(remote, "DEALLOCATE ALL", true, false);
 		remote->nprepared = 0;
 	}
+}
+
+static void
+pg_commit(GrantRemote *remote, bool wait)
+{
+	queue_commit(remote);
 	if (wait)
 		pg_sync(remote);
 	else
@@ -1230,6 +1246,93 @@ pg_cancel(GrantRemote *remote)
 		return;
 	(void) PQcancel(cancel, errbuf, sizeof(errbuf));
 	PQfreeCancel(cancel);
+}
+
+/*
+ * The first column of the only row of a query, palloc'd, or NULL.  Runs
+ * with whatever is queued before it, in one round trip.
+ */
+static char *
+single_value(GrantRemote *remote, const char *sql, int nparams,
+			 const char *const *values)
+{
+	GrantRemoteQuery *query;
+	char	   *row[1];
+	char	   *result = NULL;
+
+	query = pg_query(remote, sql, NULL, nparams, values, false);
+	while (pg_next_row(query, row, NULL, 1))
+	{
+		if (result == NULL && row[0] != NULL)
+			result = pstrdup(row[0]);
+	}
+	return result;
+}
+
+/*
+ * COMMIT and, in the same round trip, the writer's WAL insert position:
+ * at least the end of the commit record, so a replica that has replayed
+ * it shows the commit.  NULL when the "writer" is itself in recovery.
+ */
+static char *
+pg_commit_position(GrantRemote *remote)
+{
+	queue_commit(remote);
+	return single_value(remote,
+						"SELECT CASE WHEN pg_catalog.pg_is_in_recovery() THEN NULL "
+						"ELSE pg_catalog.pg_current_wal_insert_lsn()::text END",
+						0, NULL);
+}
+
+/*
+ * Has this replica replayed position?  Polled every few milliseconds up to
+ * wait_ms.  A server that is not replaying (not a replica) cannot show it.
+ */
+static bool
+pg_caught_up(GrantRemote *remote, const char *position, int wait_ms)
+{
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													   Max(wait_ms, 0));
+	const char *params[1];
+
+	params[0] = position;
+	for (;;)
+	{
+		char	   *answer = single_value(remote,
+										  "SELECT pg_catalog.pg_last_wal_replay_lsn() >= $1::pg_catalog.pg_lsn",
+										  1, params);
+
+		if (answer != NULL && answer[0] == 't')
+			return true;
+		if (answer == NULL || GetCurrentTimestamp() >= deadline)
+			return false;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 2L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * How far this replica is behind: 0 when it has replayed everything it
+ * received, else the age of the last transaction it replayed (an upper
+ * bound of its lag); -1 when it is not a replica.
+ */
+static int64
+pg_lag_ms(GrantRemote *remote)
+{
+	char	   *answer = single_value(remote,
+									  "SELECT CASE WHEN NOT pg_catalog.pg_is_in_recovery() THEN NULL "
+									  "WHEN pg_catalog.pg_last_wal_receive_lsn() IS NOT DISTINCT FROM "
+									  "pg_catalog.pg_last_wal_replay_lsn() THEN 0 "
+									  "ELSE coalesce((extract(epoch FROM pg_catalog.clock_timestamp() - "
+									  "pg_catalog.pg_last_xact_replay_timestamp()) * 1000)::bigint, "
+									  "4611686018427387904) END",
+									  0, NULL);
+
+	if (answer == NULL)
+		return -1;
+	return strtoi64(answer, NULL, 10);
 }
 
 static void

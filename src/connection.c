@@ -64,6 +64,8 @@ struct GrantConnection
 	char		shard[NAMEDATALEN];
 	char		label[256];
 	bool		writer;
+	GrantEndpoint *endpoint;	/* without its password, for health marks;
+								 * in connection_context */
 };
 
 static HTAB *connection_hash = NULL;
@@ -81,6 +83,7 @@ static void open_connection(GrantConnection *entry, ForeignServer *server,
 static void close_connection(GrantConnection *entry);
 static void begin_remote_xact(GrantConnection *entry);
 static List *user_mapping_options(Oid userid, Oid serverid, uint32 *hashvalue);
+static void commit_remote(GrantConnection *entry);
 
 void
 grant_connection_init(void)
@@ -111,6 +114,31 @@ grant_connection_init(void)
 GrantConnection *
 grant_get_connection(ForeignServer *server, Oid userid, const GrantEndpoint *ep)
 {
+	GrantConnection *entry = grant_probe_connection(server, userid, ep, NULL);
+
+	begin_remote_xact(entry);
+	return entry;
+}
+
+/* is a remote transaction open on this connection? */
+bool
+grant_connection_in_xact(GrantConnection *conn)
+{
+	return conn->xact_depth > 0;
+}
+
+/*
+ * The connection for (server, user, endpoint), connected, without starting
+ * a remote transaction on it: the router asks replicas for their position
+ * through it before choosing one.  A connection that cannot be opened
+ * marks the endpoint down; with error != NULL the failure is returned
+ * there (palloc'd message) instead of raised, so another endpoint can
+ * serve.  Errors other than connection failures are always raised.
+ */
+GrantConnection *
+grant_probe_connection(ForeignServer *server, Oid userid,
+					   const GrantEndpoint *ep, char **error)
+{
 	GrantConnKey key;
 	GrantConnection *entry;
 	bool		found;
@@ -122,10 +150,8 @@ grant_get_connection(ForeignServer *server, Oid userid, const GrantEndpoint *ep)
 
 	entry = hash_search(connection_hash, &key, HASH_ENTER, &found);
 	if (!found)
-	{
-		entry->remote = NULL;
-		entry->xact_depth = 0;
-	}
+		MemSet((char *) entry + sizeof(GrantConnKey), 0,
+			   sizeof(GrantConnection) - sizeof(GrantConnKey));
 	xact_got_connection = true;
 
 	if (entry->remote != NULL && entry->xact_depth == 0)
@@ -149,9 +175,31 @@ grant_get_connection(ForeignServer *server, Oid userid, const GrantEndpoint *ep)
 				 errhint("Roll back the transaction; the connection is re-established by the next one.")));
 
 	if (entry->remote == NULL)
-		open_connection(entry, server, userid, ep);
+	{
+		MemoryContext oldcxt = CurrentMemoryContext;
 
-	begin_remote_xact(entry);
+		PG_TRY();
+		{
+			open_connection(entry, server, userid, ep);
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(oldcxt);
+			edata = CopyErrorData();
+			if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_CONNECTION_EXCEPTION)
+				PG_RE_THROW();
+			grant_health_mark_down(ep, edata->detail ? edata->detail : edata->message);
+			if (error == NULL)
+				PG_RE_THROW();
+			FlushErrorState();
+			*error = edata->detail ? edata->detail : edata->message;
+			return NULL;
+		}
+		PG_END_TRY();
+		grant_health_mark_up(ep);
+	}
 	return entry;
 }
 
@@ -255,6 +303,21 @@ open_connection(GrantConnection *entry, ForeignServer *server, Oid userid,
 	label = grant_endpoint_label(ep);
 	strlcpy(entry->label, label, sizeof(entry->label));
 	entry->writer = ep->role == GRANT_ROLE_WRITING;
+	if (entry->endpoint == NULL)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(connection_context);
+
+		entry->endpoint = palloc0(sizeof(GrantEndpoint));
+		entry->endpoint->id = ep->id;
+		entry->endpoint->adapter = ep->adapter;
+		entry->endpoint->role = ep->role;
+		entry->endpoint->port = ep->port;
+		entry->endpoint->database = pstrdup(entry->database);
+		entry->endpoint->shard = pstrdup(entry->shard);
+		entry->endpoint->host = ep->host ? pstrdup(ep->host) : NULL;
+		entry->endpoint->dbname = ep->dbname ? pstrdup(ep->dbname) : NULL;
+		MemoryContextSwitchTo(oldcxt);
+	}
 
 	app_name = psprintf("grant/%d", MyProcPid);
 	entry->remote = entry->adapter->connect(ep, user, password,
@@ -340,7 +403,7 @@ connection_xact_callback(XactEvent event, void *arg)
 				 * event then rolls back the other remotes.  Mark the depth
 				 * first so that abort handling sees an open transaction.
 				 */
-				entry->adapter->commit(entry->remote, entry->wrote);
+				commit_remote(entry);
 				entry->xact_depth = 0;
 				entry->wrote = false;
 				break;
@@ -357,6 +420,11 @@ connection_xact_callback(XactEvent event, void *arg)
 				break;
 			case XACT_EVENT_PARALLEL_ABORT:
 			case XACT_EVENT_ABORT:
+				/* a reader lost in a transaction is left out for a while */
+				if (!entry->writer && entry->endpoint &&
+					entry->adapter->is_broken(entry->remote))
+					grant_health_mark_down(entry->endpoint,
+										   "connection lost during a transaction");
 				if (entry->adapter->abort_cleanup(entry->remote))
 					entry->adapter->rollback(entry->remote, 0);
 				else
@@ -379,6 +447,29 @@ connection_xact_callback(XactEvent event, void *arg)
 		event != XACT_EVENT_PARALLEL_PRE_COMMIT &&
 		event != XACT_EVENT_PRE_PREPARE)
 		xact_got_connection = false;
+}
+
+/*
+ * COMMIT one remote transaction.  A transaction that wrote on a registry
+ * writer also brings back the writer's position, so that this session's
+ * later reads go only to readers that show the commit; one that wrote
+ * nothing does not wait for the answer.
+ */
+static void
+commit_remote(GrantConnection *entry)
+{
+	if (entry->wrote && entry->writer && entry->endpoint && entry->endpoint->id != 0)
+	{
+		char	   *position = NULL;
+
+		if (grant_read_your_writes == GRANT_RYW_LSN && entry->adapter->commit_position)
+			position = entry->adapter->commit_position(entry->remote);
+		else
+			entry->adapter->commit(entry->remote, true);
+		grant_router_note_commit(entry->database, entry->shard, position);
+		return;
+	}
+	entry->adapter->commit(entry->remote, entry->wrote);
 }
 
 static void

@@ -22,9 +22,30 @@ PG_MODULE_MAGIC;
 void		_PG_init(void);
 
 /* settings */
+int			grant_down_retry_interval = 10000;
+int			grant_health_check_interval = 1000;
+int			grant_max_replica_lag = -1;
 bool		grant_prevent_writes = false;
+int			grant_read_your_writes = GRANT_RYW_LSN;
+int			grant_reader_fallback = GRANT_FALLBACK_WRITER;
+int			grant_replica_delay = 2000;
+int			grant_replica_wait = 100;
 int			grant_role_mode = GRANT_ROLE_MODE_AUTO;
 char	   *grant_shard = NULL;
+
+static const struct config_enum_entry read_your_writes_options[] = {
+	{"lsn", GRANT_RYW_LSN, false},
+	{"position", GRANT_RYW_LSN, true},
+	{"delay", GRANT_RYW_DELAY, false},
+	{"off", GRANT_RYW_OFF, false},
+	{NULL, 0, false}
+};
+
+static const struct config_enum_entry reader_fallback_options[] = {
+	{"writer", GRANT_FALLBACK_WRITER, false},
+	{"error", GRANT_FALLBACK_ERROR, false},
+	{NULL, 0, false}
+};
 
 static const struct config_enum_entry role_mode_options[] = {
 	{"auto", GRANT_ROLE_MODE_AUTO, false},
@@ -40,6 +61,33 @@ static const struct config_enum_entry role_mode_options[] = {
 void
 _PG_init(void)
 {
+	DefineCustomIntVariable("grant.down_retry_interval",
+							"How long a reader whose connection failed is left out.",
+							"After this interval the next statement tries it again.",
+							&grant_down_retry_interval,
+							10000, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("grant.health_check_interval",
+							"How long a measured replica lag is trusted before it is measured again.",
+							NULL,
+							&grant_health_check_interval,
+							1000, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("grant.max_replica_lag",
+							"Readers further behind their writer than this are not used.",
+							"-1 turns the limit off.",
+							&grant_max_replica_lag,
+							-1, -1, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
 	DefineCustomBoolVariable("grant.prevent_writes",
 							 "Refuses every write through grant.",
 							 "When on, INSERT, UPDATE, DELETE and TRUNCATE on grant foreign tables "
@@ -49,6 +97,46 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("grant.read_your_writes",
+							 "How a session reads its own committed writes.",
+							 "lsn sends its reads only to readers that replayed its last commit "
+							 "(else to the writer); delay sends them to the writer for "
+							 "grant.replica_delay after a write; off reads from any reader.",
+							 &grant_read_your_writes,
+							 GRANT_RYW_LSN,
+							 read_your_writes_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("grant.reader_fallback",
+							 "What a read does when no reader can serve it.",
+							 "writer reads from the writer; error raises an error.",
+							 &grant_reader_fallback,
+							 GRANT_FALLBACK_WRITER,
+							 reader_fallback_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("grant.replica_delay",
+							"With grant.read_your_writes = delay: how long after a write reads stay on the writer.",
+							NULL,
+							&grant_replica_delay,
+							2000, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("grant.replica_wait",
+							"How long a read waits for a reader to replay the session's last commit.",
+							"After this wait the read goes to the writer.",
+							&grant_replica_wait,
+							100, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
 
 	DefineCustomEnumVariable("grant.role",
 							 "Role of the endpoint that serves statements on grant foreign tables.",
@@ -73,6 +161,7 @@ _PG_init(void)
 
 	MarkGUCPrefixReserved("grant");
 
+	grant_health_init();
 	grant_registry_init();
 	grant_router_init();
 	grant_connection_init();

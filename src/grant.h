@@ -182,6 +182,22 @@ typedef struct GrantAdapter
 	/* dialect */
 	void		(*quote_identifier) (StringInfo buf, const char *ident);
 	void		(*quote_literal) (StringInfo buf, const char *value);
+
+	/*
+	 * Replication positions, for read-your-writes and lag limits.  Each may
+	 * be NULL when the adapter cannot tell (grant then keeps reads of a
+	 * writing session on the writer).  All run outside a remote transaction.
+	 *
+	 * commit_position: COMMIT, then the writer's position that a replica
+	 * must have replayed to show that commit (palloc'd text, e.g. an LSN).
+	 * caught_up: whether this replica has replayed position, waiting up to
+	 * wait_ms for it.  lag_ms: how far this replica is behind, in
+	 * milliseconds (0 when it has replayed all it received), -1 unknown.
+	 */
+	char	   *(*commit_position) (GrantRemote *remote);
+	bool		(*caught_up) (GrantRemote *remote, const char *position,
+							  int wait_ms);
+	int64		(*lag_ms) (GrantRemote *remote);
 } GrantAdapter;
 
 /*
@@ -270,7 +286,27 @@ enum GrantDirectModifyPrivateIndex
 };
 
 /* in grant.c: settings */
+typedef enum GrantReadYourWrites
+{
+	GRANT_RYW_LSN = 0,
+	GRANT_RYW_DELAY,
+	GRANT_RYW_OFF
+} GrantReadYourWrites;
+
+typedef enum GrantReaderFallback
+{
+	GRANT_FALLBACK_WRITER = 0,
+	GRANT_FALLBACK_ERROR
+} GrantReaderFallback;
+
 extern void _PG_init(void);
+extern int	grant_down_retry_interval;	/* ms */
+extern int	grant_health_check_interval;	/* ms */
+extern int	grant_max_replica_lag;	/* ms, -1 = off */
+extern int	grant_read_your_writes;	/* GrantReadYourWrites */
+extern int	grant_reader_fallback;	/* GrantReaderFallback */
+extern int	grant_replica_delay;	/* ms */
+extern int	grant_replica_wait;	/* ms */
 extern int	grant_role_mode;		/* GrantRoleMode */
 extern char *grant_shard;
 extern bool grant_prevent_writes;
@@ -287,6 +323,7 @@ extern const GrantAdapter *grant_adapter(GrantAdapterKind kind);
 extern const char *grant_adapter_name(GrantAdapterKind kind);
 extern bool grant_adapter_from_name(const char *name, GrantAdapterKind *kind);
 extern List *grant_registry_endpoints(const char *database);
+extern List *grant_registry_all_endpoints(void);
 extern bool grant_registry_has_database(const char *database);
 extern char *grant_endpoint_label(const GrantEndpoint *ep);
 extern GrantEndpoint *grant_endpoint_copy(const GrantEndpoint *ep);
@@ -513,7 +550,10 @@ typedef struct GrantRoute
 
 extern void grant_router_init(void);
 extern GrantAdapterKind grant_server_dialect(ForeignServer *server);
-extern void grant_route(ForeignServer *server, bool is_write, GrantRoute *route);
+extern void grant_route(ForeignServer *server, Oid userid, bool is_write,
+						bool may_connect, GrantRoute *route);
+extern void grant_router_note_commit(const char *database, const char *shard,
+									 const char *position);
 extern void grant_check_write_allowed(void);
 extern char *grant_route_describe(const GrantRoute *route);
 
@@ -525,9 +565,22 @@ typedef struct GrantConnection GrantConnection;
 extern void grant_connection_init(void);
 extern GrantConnection *grant_get_connection(ForeignServer *server, Oid userid,
 											 const GrantEndpoint *ep);
+extern GrantConnection *grant_probe_connection(ForeignServer *server, Oid userid,
+											   const GrantEndpoint *ep,
+											   char **error);
+extern bool grant_connection_in_xact(GrantConnection *conn);
 extern GrantRemote *grant_connection_remote(GrantConnection *conn);
 extern const GrantAdapter *grant_connection_adapter(GrantConnection *conn);
 extern void grant_connection_wrote(GrantConnection *conn);
+
+/* in health.c */
+extern void grant_health_init(void);
+extern bool grant_health_is_shared(void);
+extern bool grant_health_is_down(const GrantEndpoint *ep);
+extern void grant_health_mark_down(const GrantEndpoint *ep, const char *error);
+extern void grant_health_mark_up(const GrantEndpoint *ep);
+extern int64 grant_health_recent_lag(const GrantEndpoint *ep, int max_age_ms);
+extern void grant_health_set_lag(const GrantEndpoint *ep, int64 lag_ms);
 
 /* in option.c */
 extern bool grant_option_is_secret(const char *name);

@@ -301,6 +301,20 @@ grant_registry_endpoints(const char *database)
 }
 
 /* Whether the registry has at least one endpoint for database. */
+/* every registered endpoint, as grant_registry_endpoints() copies them */
+List *
+grant_registry_all_endpoints(void)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	if (!registry_valid)
+		registry_load();
+	foreach(lc, registry_entries)
+		result = lappend(result, grant_endpoint_copy((GrantEndpoint *) lfirst(lc)));
+	return result;
+}
+
 bool
 grant_registry_has_database(const char *database)
 {

@@ -15,8 +15,12 @@
  * That memory lives in TopTransactionContext and is forgotten at the end
  * of the transaction.
  *
- * Health, lag and failover plug in at choose_reader(): it is the one place
- * that decides whether a reader may serve.
+ * Per session it remembers the position of its last committed write on
+ * each (database, shard): a later read goes only to a reader that has
+ * replayed it (grant.read_your_writes = lsn), or stays on the writer for
+ * grant.replica_delay (delay).  choose_reader() is the one place that
+ * decides whether a reader may serve: not marked down (health.c), not
+ * lagging beyond grant.max_replica_lag, caught up with the session.
  *
  *-------------------------------------------------------------------------
  */
@@ -29,6 +33,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 
 #include "grant.h"
 
@@ -43,10 +48,33 @@ typedef struct RouteMemo
 
 static List *xact_memos = NIL;	/* in TopTransactionContext */
 
+/*
+ * The session's last committed write per (database, shard): its reads go
+ * only to readers that replayed it (read-your-writes).  In
+ * TopMemoryContext, for the life of the session.
+ */
+typedef struct SessionWrite
+{
+	char	   *database;
+	char	   *shard;
+	char	   *position;		/* writer position of the commit, or NULL */
+	TimestampTz committed_at;
+	List	   *confirmed;		/* ids of readers seen past position */
+} SessionWrite;
+
+static List *session_writes = NIL;
+
 static void router_xact_callback(XactEvent event, void *arg);
 static RouteMemo *get_memo(const char *database, const char *shard);
 static const char *pick_shard(const char *database, List *endpoints);
-static GrantEndpoint *choose_reader(RouteMemo *memo, List *readers);
+static SessionWrite *find_session_write(const char *database, const char *shard);
+static GrantEndpoint *pick_by_weight(List *candidates);
+static bool reader_may_serve(GrantEndpoint *ep, SessionWrite *sw,
+							 ForeignServer *server, Oid userid,
+							 const char **reason);
+static GrantEndpoint *choose_reader(RouteMemo *memo, List *readers,
+									ForeignServer *server, Oid userid,
+									bool may_connect, const char **reason);
 
 void
 grant_router_init(void)
@@ -190,15 +218,154 @@ pick_shard(const char *database, List *endpoints)
 }
 
 /*
- * Choose a reader by weight, keeping the transaction's earlier choice.
- * Readers of weight 0 are never chosen.  NULL when none may serve.
+ * The session's last write commit on (database, shard), or NULL.
  */
+static SessionWrite *
+find_session_write(const char *database, const char *shard)
+{
+	ListCell   *lc;
+
+	foreach(lc, session_writes)
+	{
+		SessionWrite *sw = (SessionWrite *) lfirst(lc);
+
+		if (strcmp(sw->database, database) == 0 && strcmp(sw->shard, shard) == 0)
+			return sw;
+	}
+	return NULL;
+}
+
+/*
+ * A transaction of this session committed writes on (database, shard);
+ * position is the writer's position of that commit (NULL when the adapter
+ * cannot tell: the delay rule then applies).  Called at commit.
+ */
+void
+grant_router_note_commit(const char *database, const char *shard,
+						 const char *position)
+{
+	SessionWrite *sw = find_session_write(database, shard);
+	MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+
+	if (sw == NULL)
+	{
+		sw = palloc0(sizeof(SessionWrite));
+		sw->database = pstrdup(database);
+		sw->shard = pstrdup(shard);
+		session_writes = lappend(session_writes, sw);
+	}
+	if (sw->position)
+		pfree(sw->position);
+	sw->position = position ? pstrdup(position) : NULL;
+	sw->committed_at = GetCurrentTimestamp();
+	list_free(sw->confirmed);
+	sw->confirmed = NIL;
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/* pick one endpoint of candidates by weight; NULL when all weigh 0 */
 static GrantEndpoint *
-choose_reader(RouteMemo *memo, List *readers)
+pick_by_weight(List *candidates)
 {
 	ListCell   *lc;
 	int64		total = 0;
 	int64		pick;
+
+	foreach(lc, candidates)
+		total += Max(((GrantEndpoint *) lfirst(lc))->weight, 0);
+	if (total == 0)
+		return NULL;
+	pick = (int64) pg_prng_uint64_range(&pg_global_prng_state, 0, total - 1);
+	foreach(lc, candidates)
+	{
+		GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
+
+		pick -= Max(ep->weight, 0);
+		if (pick < 0)
+			return ep;
+	}
+	return NULL;
+}
+
+/*
+ * May this reader serve now?  Checks that need the reader itself run on
+ * a connection outside any remote transaction: its lag (when
+ * grant.max_replica_lag is set; measured at most once per
+ * grant.health_check_interval) and whether it replayed the session's last
+ * commit (waiting up to grant.replica_wait).  A reader that cannot be
+ * reached is marked down.  On refusal, *reason says why.
+ */
+static bool
+reader_may_serve(GrantEndpoint *ep, SessionWrite *sw, ForeignServer *server,
+				 Oid userid, const char **reason)
+{
+	GrantConnection *conn;
+	const GrantAdapter *adapter;
+	char	   *error = NULL;
+	bool		check_position = sw != NULL && sw->position != NULL &&
+		!list_member_int(sw->confirmed, ep->id);
+
+	if (grant_max_replica_lag < 0 && !check_position)
+		return true;
+
+	conn = grant_probe_connection(server, userid, ep, &error);
+	if (conn == NULL)
+	{
+		*reason = "readers down";
+		return false;
+	}
+	if (grant_connection_in_xact(conn))
+		return true;			/* its snapshot is taken: keep it */
+	adapter = grant_connection_adapter(conn);
+
+	if (grant_max_replica_lag >= 0)
+	{
+		int64		lag = grant_health_recent_lag(ep, grant_health_check_interval);
+
+		if (lag == -2)
+		{
+			lag = adapter->lag_ms ? adapter->lag_ms(grant_connection_remote(conn)) : -1;
+			grant_health_set_lag(ep, lag);
+		}
+		if (lag > grant_max_replica_lag)
+		{
+			*reason = "readers lagging";
+			return false;
+		}
+	}
+
+	if (check_position)
+	{
+		MemoryContext oldcxt;
+
+		if (adapter->caught_up == NULL ||
+			!adapter->caught_up(grant_connection_remote(conn), sw->position,
+								grant_replica_wait))
+		{
+			*reason = "read-your-writes: reader behind";
+			return false;
+		}
+		oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+		sw->confirmed = lappend_int(sw->confirmed, ep->id);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	return true;
+}
+
+/*
+ * Choose the reader that serves this read, keeping the transaction's
+ * earlier choice: by weight among readers not marked down, and only one
+ * that may serve now (reader_may_serve).  NULL when none: *reason says
+ * why.  may_connect false (EXPLAIN without ANALYZE): no check that needs a
+ * connection, and nothing remembered.
+ */
+static GrantEndpoint *
+choose_reader(RouteMemo *memo, List *readers, ForeignServer *server,
+			  Oid userid, bool may_connect, const char **reason)
+{
+	ListCell   *lc;
+	List	   *candidates = NIL;
+	SessionWrite *sw = NULL;
 
 	if (memo->reader_id != 0)
 	{
@@ -210,21 +377,54 @@ choose_reader(RouteMemo *memo, List *readers)
 				return ep;
 		}
 	}
-	foreach(lc, readers)
-		total += Max(((GrantEndpoint *) lfirst(lc))->weight, 0);
-	if (total == 0)
+
+	*reason = "no reader";
+	if (readers == NIL)
 		return NULL;
-	pick = (int64) pg_prng_uint64_range(&pg_global_prng_state, 0, total - 1);
+
+	if (grant_read_your_writes != GRANT_RYW_OFF)
+	{
+		sw = find_session_write(memo->database, memo->shard);
+		if (sw != NULL &&
+			(grant_read_your_writes == GRANT_RYW_DELAY || sw->position == NULL) &&
+			GetCurrentTimestamp() <
+			TimestampTzPlusMilliseconds(sw->committed_at, grant_replica_delay))
+		{
+			*reason = "read-your-writes: within replica_delay";
+			return NULL;
+		}
+		if (grant_read_your_writes == GRANT_RYW_DELAY)
+			sw = NULL;
+	}
+
 	foreach(lc, readers)
 	{
 		GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
 
-		pick -= Max(ep->weight, 0);
-		if (pick < 0)
+		if (ep->weight <= 0)
+			continue;
+		if (grant_health_is_down(ep))
+		{
+			*reason = "readers down";
+			continue;
+		}
+		candidates = lappend(candidates, ep);
+	}
+
+	while (candidates != NIL)
+	{
+		GrantEndpoint *ep = pick_by_weight(candidates);
+
+		if (ep == NULL)
+			break;
+		if (!may_connect)
+			return ep;
+		if (reader_may_serve(ep, sw, server, userid, reason))
 		{
 			memo->reader_id = ep->id;
 			return ep;
 		}
+		candidates = list_delete_ptr(candidates, ep);
 	}
 	return NULL;
 }
@@ -237,7 +437,8 @@ choose_reader(RouteMemo *memo, List *readers)
  * in route->endpoint, palloc'd in the caller's context.
  */
 void
-grant_route(ForeignServer *server, bool is_write, GrantRoute *route)
+grant_route(ForeignServer *server, Oid userid, bool is_write,
+			bool may_connect, GrantRoute *route)
 {
 	char	   *database = grant_server_database(server);
 	List	   *endpoints;
@@ -247,6 +448,7 @@ grant_route(ForeignServer *server, bool is_write, GrantRoute *route)
 	List	   *readers = NIL;
 	RouteMemo  *memo;
 	GrantEndpoint *reader;
+	const char *reason = NULL;
 
 	if (database == NULL)
 	{
@@ -298,7 +500,7 @@ grant_route(ForeignServer *server, bool is_write, GrantRoute *route)
 		return;
 	}
 
-	reader = choose_reader(memo, readers);
+	reader = choose_reader(memo, readers, server, userid, may_connect, &reason);
 	if (reader != NULL)
 	{
 		route->endpoint = reader;
@@ -306,13 +508,26 @@ grant_route(ForeignServer *server, bool is_write, GrantRoute *route)
 			"role reading" : "read";
 		return;
 	}
+
+	/*
+	 * No reader: the writer serves, unless readers exist but are down or
+	 * lagging and grant.reader_fallback says error.  Reading one's own
+	 * writes from the writer is no fallback: it is the right answer.
+	 */
+	if (readers != NIL && grant_reader_fallback == GRANT_FALLBACK_ERROR &&
+		strncmp(reason, "read-your-writes", 16) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
+				 errmsg("no reader of grant database \"%s\" can serve this read (%s)",
+						database, reason),
+				 errhint("Set \"grant.reader_fallback\" to 'writer' to read from the writer instead.")));
 	if (writer == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
 				 errmsg("grant database \"%s\" has no endpoint for shard \"%s\"",
 						database, shard)));
 	route->endpoint = writer;
-	route->reason = "no reader";
+	route->reason = reason;
 }
 
 /*

@@ -442,7 +442,8 @@ grantBeginForeignScan(ForeignScanState *node, int eflags)
 	fsstate->server = GetForeignServer(fsplan->fs_server);
 	fsstate->userid = scan_userid(fsplan, estate);
 
-	grant_route(fsstate->server, fsstate->for_update, &fsstate->route);
+	grant_route(fsstate->server, fsstate->userid, fsstate->for_update,
+				(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0, &fsstate->route);
 
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
@@ -576,7 +577,8 @@ grantBeginDirectModify(ForeignScanState *node, int eflags)
 	dmstate->server = GetForeignServer(fsplan->fs_server);
 	dmstate->userid = scan_userid(fsplan, estate);
 
-	grant_route(dmstate->server, true, &dmstate->route);
+	grant_route(dmstate->server, dmstate->userid, true,
+				(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0, &dmstate->route);
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
 	grant_check_write_allowed();

@@ -1,0 +1,329 @@
+/*-------------------------------------------------------------------------
+ *
+ * health.c
+ *		  What grant knows of each endpoint's health: down-marks after a
+ *		  failed connection, last error, replication lag and when each was
+ *		  last checked; and grant_fdw.health() that shows them.
+ *
+ * When grant is in shared_preload_libraries the table lives in shared
+ * memory, so one backend's failed connection spares all the others the
+ * wait; otherwise each backend keeps its own.  The table has a fixed
+ * number of slots, keyed by adapter and endpoint (host:port/dbname); an
+ * endpoint that finds no free slot is simply never marked down.
+ *
+ * Invariant: nothing stored here contains a password (keys are endpoint
+ * labels, errors are the client library's connection messages).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "grant.h"
+
+#define HEALTH_SLOTS	256
+#define HEALTH_KEYLEN	256
+#define HEALTH_ERRLEN	256
+
+typedef struct HealthEntry
+{
+	char		key[HEALTH_KEYLEN]; /* "" = free */
+	TimestampTz down_until;		/* 0: not down */
+	TimestampTz last_check;		/* last connection attempt or lag check */
+	TimestampTz lag_checked;	/* 0: lag never measured */
+	int64		lag_ms;			/* -1: unknown */
+	uint64		failures;
+	char		last_error[HEALTH_ERRLEN];
+} HealthEntry;
+
+typedef struct HealthTable
+{
+	LWLock	   *lock;			/* NULL in a backend-local table */
+	HealthEntry entries[HEALTH_SLOTS];
+} HealthTable;
+
+static HealthTable *health = NULL;
+static bool health_shared = false;
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+static void health_shmem_request(void);
+static void health_shmem_startup(void);
+static HealthTable *health_table(void);
+static HealthEntry *find_entry(HealthTable *table, const GrantEndpoint *ep,
+							   bool create);
+static void make_key(const GrantEndpoint *ep, char *key);
+static void lock_table(HealthTable *table, LWLockMode mode);
+static void unlock_table(HealthTable *table);
+
+/* called from _PG_init: shared memory only while preloading */
+void
+grant_health_init(void)
+{
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = health_shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = health_shmem_startup;
+}
+
+static void
+health_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+	RequestAddinShmemSpace(MAXALIGN(sizeof(HealthTable)));
+	RequestNamedLWLockTranche("grant_health", 1);
+}
+
+static void
+health_shmem_startup(void)
+{
+	bool		found;
+
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	health = ShmemInitStruct("grant endpoint health", sizeof(HealthTable), &found);
+	if (!found)
+	{
+		MemSet(health, 0, sizeof(HealthTable));
+		health->lock = &(GetNamedLWLockTranche("grant_health"))->lock;
+	}
+	LWLockRelease(AddinShmemInitLock);
+	health_shared = true;
+}
+
+/* the shared table, or this backend's own, created on first use */
+static HealthTable *
+health_table(void)
+{
+	if (health == NULL)
+		health = MemoryContextAllocZero(TopMemoryContext, sizeof(HealthTable));
+	return health;
+}
+
+bool
+grant_health_is_shared(void)
+{
+	return health_shared;
+}
+
+static void
+lock_table(HealthTable *table, LWLockMode mode)
+{
+	if (table->lock)
+		LWLockAcquire(table->lock, mode);
+}
+
+static void
+unlock_table(HealthTable *table)
+{
+	if (table->lock)
+		LWLockRelease(table->lock);
+}
+
+static void
+make_key(const GrantEndpoint *ep, char *key)
+{
+	snprintf(key, HEALTH_KEYLEN, "%s:%s:%d/%s",
+			 grant_adapter_name(ep->adapter),
+			 ep->host ? ep->host : "", ep->port, ep->dbname ? ep->dbname : "");
+}
+
+/* open addressing; the caller holds the lock (exclusive to create) */
+static HealthEntry *
+find_entry(HealthTable *table, const GrantEndpoint *ep, bool create)
+{
+	char		key[HEALTH_KEYLEN];
+	uint32		start;
+	int			i;
+
+	make_key(ep, key);
+	start = hash_bytes((const unsigned char *) key, strlen(key)) % HEALTH_SLOTS;
+	for (i = 0; i < HEALTH_SLOTS; i++)
+	{
+		HealthEntry *entry = &table->entries[(start + i) % HEALTH_SLOTS];
+
+		if (entry->key[0] == '\0')
+		{
+			if (!create)
+				return NULL;
+			MemSet(entry, 0, sizeof(HealthEntry));
+			strlcpy(entry->key, key, HEALTH_KEYLEN);
+			entry->lag_ms = -1;
+			return entry;
+		}
+		if (strcmp(entry->key, key) == 0)
+			return entry;
+	}
+	return NULL;
+}
+
+/* is the endpoint marked down (and its retry interval not over)? */
+bool
+grant_health_is_down(const GrantEndpoint *ep)
+{
+	HealthTable *table = health_table();
+	HealthEntry *entry;
+	bool		down = false;
+
+	lock_table(table, LW_SHARED);
+	entry = find_entry(table, ep, false);
+	if (entry && entry->down_until != 0 &&
+		entry->down_until > GetCurrentTimestamp())
+		down = true;
+	unlock_table(table);
+	return down;
+}
+
+/*
+ * A connection to the endpoint failed: no statement tries it again before
+ * grant.down_retry_interval has passed.
+ */
+void
+grant_health_mark_down(const GrantEndpoint *ep, const char *error)
+{
+	HealthTable *table = health_table();
+	HealthEntry *entry;
+	TimestampTz now = GetCurrentTimestamp();
+
+	lock_table(table, LW_EXCLUSIVE);
+	entry = find_entry(table, ep, true);
+	if (entry)
+	{
+		entry->down_until = TimestampTzPlusMilliseconds(now, grant_down_retry_interval);
+		entry->last_check = now;
+		entry->failures++;
+		strlcpy(entry->last_error, error ? error : "", HEALTH_ERRLEN);
+	}
+	unlock_table(table);
+}
+
+/* a connection to the endpoint succeeded */
+void
+grant_health_mark_up(const GrantEndpoint *ep)
+{
+	HealthTable *table = health_table();
+	HealthEntry *entry;
+
+	lock_table(table, LW_EXCLUSIVE);
+	entry = find_entry(table, ep, true);
+	if (entry)
+	{
+		entry->down_until = 0;
+		entry->last_check = GetCurrentTimestamp();
+	}
+	unlock_table(table);
+}
+
+/*
+ * The lag last measured on the endpoint, if measured less than max_age_ms
+ * ago; -2 when it must be measured again.
+ */
+int64
+grant_health_recent_lag(const GrantEndpoint *ep, int max_age_ms)
+{
+	HealthTable *table = health_table();
+	HealthEntry *entry;
+	int64		lag = -2;
+
+	lock_table(table, LW_SHARED);
+	entry = find_entry(table, ep, false);
+	if (entry && entry->lag_checked != 0 &&
+		TimestampTzPlusMilliseconds(entry->lag_checked, max_age_ms) > GetCurrentTimestamp())
+		lag = entry->lag_ms;
+	unlock_table(table);
+	return lag;
+}
+
+void
+grant_health_set_lag(const GrantEndpoint *ep, int64 lag_ms)
+{
+	HealthTable *table = health_table();
+	HealthEntry *entry;
+
+	lock_table(table, LW_EXCLUSIVE);
+	entry = find_entry(table, ep, true);
+	if (entry)
+	{
+		entry->lag_ms = lag_ms;
+		entry->lag_checked = entry->last_check = GetCurrentTimestamp();
+	}
+	unlock_table(table);
+}
+
+/*
+ * grant_fdw.health(): every registered endpoint with what is known of it.
+ * Never a password.
+ */
+PG_FUNCTION_INFO_V1(grant_health);
+
+Datum
+grant_health(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	List	   *endpoints;
+	ListCell   *lc;
+	HealthTable *table = health_table();
+	TimestampTz now = GetCurrentTimestamp();
+
+	InitMaterializedSRF(fcinfo, 0);
+	endpoints = grant_registry_all_endpoints();
+	foreach(lc, endpoints)
+	{
+		GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
+		HealthEntry copy;
+		HealthEntry *entry;
+		bool		known;
+		Datum		values[10];
+		bool		nulls[10];
+
+		lock_table(table, LW_SHARED);
+		entry = find_entry(table, ep, false);
+		known = entry != NULL;
+		if (known)
+			copy = *entry;
+		unlock_table(table);
+
+		MemSet(nulls, 0, sizeof(nulls));
+		values[0] = CStringGetTextDatum(ep->database);
+		values[1] = CStringGetTextDatum(ep->role == GRANT_ROLE_WRITING ? "writing" : "reading");
+		values[2] = CStringGetTextDatum(ep->shard);
+		values[3] = CStringGetTextDatum(grant_endpoint_label(ep));
+		values[4] = CStringGetTextDatum(grant_adapter_name(ep->adapter));
+		if (!known || copy.last_check == 0)
+			values[5] = CStringGetTextDatum("unknown");
+		else if (copy.down_until != 0 && copy.down_until > now)
+			values[5] = CStringGetTextDatum("down");
+		else
+			values[5] = CStringGetTextDatum("up");
+		if (known && copy.last_error[0] != '\0')
+			values[6] = CStringGetTextDatum(copy.last_error);
+		else
+			nulls[6] = true;
+		if (known && copy.lag_checked != 0 && copy.lag_ms >= 0)
+			values[7] = Int64GetDatum(copy.lag_ms);
+		else
+			nulls[7] = true;
+		if (known && copy.last_check != 0)
+			values[8] = TimestampTzGetDatum(copy.last_check);
+		else
+			nulls[8] = true;
+		values[9] = Int64GetDatum(known ? (int64) copy.failures : 0);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
