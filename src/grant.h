@@ -551,7 +551,7 @@ typedef struct GrantRoute
 extern void grant_router_init(void);
 extern GrantAdapterKind grant_server_dialect(ForeignServer *server);
 extern void grant_route(ForeignServer *server, Oid userid, bool is_write,
-						bool may_connect, GrantRoute *route);
+						GrantRoute *route);
 extern void grant_router_note_commit(const char *database, const char *shard,
 									 const char *position);
 extern void grant_check_write_allowed(void);
@@ -590,5 +590,11 @@ extern char *grant_server_database(ForeignServer *server);
 extern GrantAdapterKind grant_server_adapter(ForeignServer *server);
 extern void grant_table_remote_name(Relation rel, char **schema, char **table);
 extern char *grant_column_remote_name(Relation rel, AttrNumber attnum);
+
+/* in quote.c */
+extern void grant_append_literal(StringInfo buf, GrantAdapterKind dialect,
+								 Datum value, bool isnull, Oid typid);
+extern void grant_append_identifier(StringInfo buf, GrantAdapterKind dialect,
+									const char *name);
 
 #endif							/* GRANT_H */

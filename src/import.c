@@ -116,7 +116,7 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 					 errhint("Valid options in this context are: import_not_null, import_default.")));
 	}
 
-	grant_route(server, GetUserId(), false, true, &route);
+	grant_route(server, GetUserId(), false, &route);
 	conn = grant_get_connection(server, GetUserId(), route.endpoint);
 	adapter = grant_connection_adapter(conn);
 

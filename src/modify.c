@@ -150,8 +150,7 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	fmstate->server = GetForeignServer(table->serverid);
 	fmstate->userid = result_rel_userid(rinfo, estate);
 
-	grant_route(fmstate->server, fmstate->userid, true,
-				(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0, &fmstate->route);
+	grant_route(fmstate->server, fmstate->userid, true, &fmstate->route);
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return fmstate;
 
@@ -633,7 +632,7 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 		initStringInfo(&sql);
 		grant_pg_deparse_truncate(&sql, server_rels, behavior, restart_seqs);
 
-		grant_route(server, GetUserId(), true, true, &route);
+		grant_route(server, GetUserId(), true, &route);
 		conn = grant_get_connection(server, GetUserId(), route.endpoint);
 		grant_connection_wrote(conn);
 		adapter = grant_connection_adapter(conn);

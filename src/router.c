@@ -74,7 +74,7 @@ static bool reader_may_serve(GrantEndpoint *ep, SessionWrite *sw,
 							 const char **reason);
 static GrantEndpoint *choose_reader(RouteMemo *memo, List *readers,
 									ForeignServer *server, Oid userid,
-									bool may_connect, const char **reason);
+									const char **reason);
 
 void
 grant_router_init(void)
@@ -288,8 +288,10 @@ pick_by_weight(List *candidates)
 }
 
 /*
- * May this reader serve now?  Checks that need the reader itself run on
- * a connection outside any remote transaction: its lag (when
+ * May this reader serve now?  It must be reachable (a connection that
+ * fails marks it down and the read goes elsewhere).  Checks that need the
+ * reader itself run on that connection outside any remote transaction: its
+ * lag (when
  * grant.max_replica_lag is set; measured at most once per
  * grant.health_check_interval) and whether it replayed the session's last
  * commit (waiting up to grant.replica_wait).  A reader that cannot be
@@ -305,9 +307,7 @@ reader_may_serve(GrantEndpoint *ep, SessionWrite *sw, ForeignServer *server,
 	bool		check_position = sw != NULL && sw->position != NULL &&
 		!list_member_int(sw->confirmed, ep->id);
 
-	if (grant_max_replica_lag < 0 && !check_position)
-		return true;
-
+	/* reach it now: a reader that is down must not fail the statement */
 	conn = grant_probe_connection(server, userid, ep, &error);
 	if (conn == NULL)
 	{
@@ -356,12 +356,12 @@ reader_may_serve(GrantEndpoint *ep, SessionWrite *sw, ForeignServer *server,
  * Choose the reader that serves this read, keeping the transaction's
  * earlier choice: by weight among readers not marked down, and only one
  * that may serve now (reader_may_serve).  NULL when none: *reason says
- * why.  may_connect false (EXPLAIN without ANALYZE): no check that needs a
- * connection, and nothing remembered.
+ * why.  EXPLAIN routes too (it shows the route a statement takes), so it
+ * may connect to readers to check them.
  */
 static GrantEndpoint *
 choose_reader(RouteMemo *memo, List *readers, ForeignServer *server,
-			  Oid userid, bool may_connect, const char **reason)
+			  Oid userid, const char **reason)
 {
 	ListCell   *lc;
 	List	   *candidates = NIL;
@@ -417,8 +417,6 @@ choose_reader(RouteMemo *memo, List *readers, ForeignServer *server,
 
 		if (ep == NULL)
 			break;
-		if (!may_connect)
-			return ep;
 		if (reader_may_serve(ep, sw, server, userid, reason))
 		{
 			memo->reader_id = ep->id;
@@ -438,7 +436,7 @@ choose_reader(RouteMemo *memo, List *readers, ForeignServer *server,
  */
 void
 grant_route(ForeignServer *server, Oid userid, bool is_write,
-			bool may_connect, GrantRoute *route)
+			GrantRoute *route)
 {
 	char	   *database = grant_server_database(server);
 	List	   *endpoints;
@@ -500,7 +498,7 @@ grant_route(ForeignServer *server, Oid userid, bool is_write,
 		return;
 	}
 
-	reader = choose_reader(memo, readers, server, userid, may_connect, &reason);
+	reader = choose_reader(memo, readers, server, userid, &reason);
 	if (reader != NULL)
 	{
 		route->endpoint = reader;

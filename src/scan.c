@@ -443,7 +443,7 @@ grantBeginForeignScan(ForeignScanState *node, int eflags)
 	fsstate->userid = scan_userid(fsplan, estate);
 
 	grant_route(fsstate->server, fsstate->userid, fsstate->for_update,
-				(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0, &fsstate->route);
+				&fsstate->route);
 
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
@@ -577,8 +577,7 @@ grantBeginDirectModify(ForeignScanState *node, int eflags)
 	dmstate->server = GetForeignServer(fsplan->fs_server);
 	dmstate->userid = scan_userid(fsplan, estate);
 
-	grant_route(dmstate->server, dmstate->userid, true,
-				(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0, &dmstate->route);
+	grant_route(dmstate->server, dmstate->userid, true, &dmstate->route);
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
 	grant_check_write_allowed();

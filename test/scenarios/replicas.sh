@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# test/scenarios/replicas.sh — replica sets on the real topology: read-your-writes by
+# position (and by delay), the lag limit, a reader going down and coming back, failover
+# to the writer or an error, a reader lost inside a transaction, and down-marks shared
+# by all backends when grant is preloaded.  Lag is made deterministic with
+# pg_wal_replay_pause() on the reader.
+set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
+
+export LDB=grant_replicas
+W=$GRANT_WRITER_PORT
+R=$GRANT_READER_PORT
+PW=$GRANT_TEST_PASSWORD
+
+cleanup() {
+    rpsql reader -c "SELECT pg_wal_replay_resume()" >/dev/null 2>&1 || true
+    LDB=postgres lpsql -c "DROP DATABASE IF EXISTS $LDB" >/dev/null 2>&1 || true
+    rpsql writer -c "DROP TABLE IF EXISTS rs_items" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+LDB=postgres lpsql -c "DROP DATABASE IF EXISTS $LDB" -c "CREATE DATABASE $LDB"
+rpsql writer -c "DROP TABLE IF EXISTS rs_items; CREATE TABLE rs_items (id int PRIMARY KEY, v text);
+                 GRANT ALL ON rs_items TO grant_test"
+reader_catch_up
+lpsql <<SQL
+CREATE EXTENSION "grant";
+SELECT grant_fdw.establish_connection('primary', 'postgresql', 'postgresql://grant_test:$PW@127.0.0.1:$W/app');
+SELECT grant_fdw.establish_connection('primary', 'postgresql', 'postgresql://grant_test:$PW@127.0.0.1:$R/app', role => 'reading');
+CREATE SERVER app FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'primary');
+CREATE FOREIGN TABLE rs_items (id int, v text) SERVER app;
+CREATE FOREIGN TABLE whoami (port int) SERVER app;
+SQL
+
+
+# --- read-your-writes ----------------------------------------------------------------
+rpsql reader -c "SELECT pg_wal_replay_pause()" >/dev/null
+out=$(lpsql <<'SQL'
+INSERT INTO rs_items VALUES (1, 'one');
+SELECT (SELECT count(*) FROM rs_items WHERE id = 1) || ':' || (SELECT port FROM whoami);
+SQL
+)
+is "lsn: own write read back at once (reader paused)" "$out" "1:$W"
+
+out=$(lpsql <<'SQL'
+SET "grant".read_your_writes = off;
+INSERT INTO rs_items VALUES (2, 'two');
+SELECT (SELECT count(*) FROM rs_items WHERE id = 2) || ':' || (SELECT port FROM whoami);
+SQL
+)
+is "off: the paused reader answers without the write (stale read)" "$out" "0:$R"
+
+out=$(lpsql <<'SQL'
+SET "grant".read_your_writes = delay;
+SET "grant".replica_delay = '700ms';
+INSERT INTO rs_items VALUES (3, 'three');
+SELECT (SELECT count(*) FROM rs_items WHERE id = 3) || ':' || (SELECT port FROM whoami);
+SELECT pg_sleep(1);
+SELECT (SELECT count(*) FROM rs_items WHERE id = 3) || ':' || (SELECT port FROM whoami);
+SQL
+)
+is "delay: writer within replica_delay, then the (stale) reader" "$(echo $out)" "1:$W 0:$R"
+
+out=$(lpsql <<'SQL'
+INSERT INTO rs_items VALUES (4, 'four');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM whoami;
+SQL
+)
+like "EXPLAIN says why the writer serves" "$out" "read-your-writes: reader behind"
+
+rpsql reader -c "SELECT pg_wal_replay_resume()" >/dev/null
+out=$(lpsql <<'SQL'
+INSERT INTO rs_items VALUES (5, 'five');
+SELECT (SELECT count(*) FROM rs_items WHERE id = 5) || ':' || (SELECT port FROM whoami);
+SELECT (SELECT count(*) FROM rs_items WHERE id = 5) || ':' || (SELECT port FROM whoami);
+SQL
+)
+is "lsn: a reader that replays in time serves the session's own write" "$(echo $out)" "1:$R 1:$R"
+
+# a session that wrote nothing reads from the reader, and costs no extra round trip
+out=$(lpsql -c "SELECT count(*) || ':' || (SELECT port FROM whoami) FROM rs_items")
+is "a session without writes reads from the reader" "$out" "5:$R"
+
+# --- lag limit -------------------------------------------------------------------------
+rpsql reader -c "SELECT pg_wal_replay_pause()" >/dev/null
+rpsql writer -c "INSERT INTO rs_items VALUES (100, 'while paused')" >/dev/null
+sleep 1.2
+out=$(lpsql <<'SQL'
+SET "grant".max_replica_lag = '500ms';
+SELECT port FROM whoami;
+SET "grant".max_replica_lag = '1h';
+SELECT port FROM whoami;
+SQL
+)
+is "a reader behind max_replica_lag is left out; a looser limit uses it" "$(echo $out)" "$W $R"
+lag=$(lpsql -c "SET \"grant\".max_replica_lag = '500ms'" -c "SELECT count(*) FROM whoami" \
+    -c "SELECT lag_ms >= 1000 FROM grant_fdw.health() WHERE role = 'reading'")
+is "health() shows the measured lag" "$(echo "$lag" | tail -n 1)" "t"
+rpsql reader -c "SELECT pg_wal_replay_resume()" >/dev/null
+reader_catch_up
+
+# --- failover --------------------------------------------------------------------------
+# down-marks are per backend here (grant is not preloaded): one session sees it all
+TOPO="bash $_grant_lib_dir/topology.sh"
+out=$(lpsql 2>&1 <<SQL
+SET "grant".down_retry_interval = '1500ms';
+SELECT 'a', port FROM whoami;
+\! $TOPO node-stop reader fast >/dev/null 2>&1
+SELECT 'b', port FROM whoami;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM whoami;
+SELECT 'c', status, last_error IS NOT NULL, failures FROM grant_fdw.health() WHERE role = 'reading';
+SET "grant".reader_fallback = error;
+SELECT 'd', port FROM whoami;
+SQL
+)
+like "a reader serves while up" "$out" "a\|$R"
+like "reader down: the same session fails over to the writer" "$out" "b\|$W"
+like "EXPLAIN says the readers are down" "$out" "readers down"
+like "health() shows the reader down with its error" "$out" "c\|down\|t\|1"
+like "reader_fallback = error refuses instead, with a clear message" "$out" \
+    'no reader of grant database "primary" can serve this read \(readers down\)'
+if [[ $out == *"$PW"* ]]; then is "no password in any message" "leaked" "clean"; else is "no password in any message" "clean" "clean"; fi
+
+out=$(lpsql 2>&1 <<SQL
+SET "grant".down_retry_interval = '1500ms';
+\! $TOPO node-stop reader fast >/dev/null 2>&1
+SELECT 'a', port FROM whoami;
+\! $TOPO node-start reader >/dev/null 2>&1
+SELECT 'b', port FROM whoami;
+SELECT pg_sleep(1.6);
+SELECT 'c', port FROM whoami;
+SELECT 'd', port FROM whoami;
+SELECT 'e', status FROM grant_fdw.health() WHERE role = 'reading';
+SQL
+)
+like "down: the writer serves" "$out" "a\|$W"
+like "back, but within the retry interval: still the writer (no flapping)" "$out" "b\|$W"
+like "after the interval the reader serves again" "$out" "c\|$R"
+like "... and keeps serving" "$out" "d\|$R"
+like "health() shows it up" "$out" "e\|up"
+reader_catch_up
+
+# a reader lost inside a transaction: an error, never a silent switch
+out=$(lpsql -v ON_ERROR_STOP=0 2>&1 <<SQL
+BEGIN;
+SELECT port FROM whoami;
+SELECT pg_sleep(0.1);
+\! bash $_grant_lib_dir/topology.sh node-stop reader immediate >/dev/null 2>&1
+SELECT port FROM whoami;
+ROLLBACK;
+SET "grant".down_retry_interval = '60s';
+SELECT port FROM whoami;
+SQL
+)
+like "reader lost mid-transaction: the statement fails" "$out" "lost connection to grant endpoint"
+like "the next transaction fails over to the writer" "$(echo "$out" | tail -n 1)" "^$W\$"
+node_start reader
+reader_catch_up
+
+# --- shared down-marks (grant preloaded) ------------------------------------------------
+LDB=postgres lpsql -c "ALTER SYSTEM SET shared_preload_libraries = 'grant'" >/dev/null
+node_stop local fast
+node_start local
+is "grant preloaded" "$(lpsql -c 'SHOW shared_preload_libraries')" "grant"
+node_stop reader fast
+lpsql -c "SET \"grant\".down_retry_interval = '60s'" -c "SELECT port FROM whoami" >/dev/null
+out=$(lpsql -c "SELECT status FROM grant_fdw.health() WHERE role = 'reading'")
+is "another backend sees the reader down without trying it" "$out" "down"
+node_start reader
+reader_catch_up
+LDB=postgres lpsql -c "ALTER SYSTEM RESET shared_preload_libraries" >/dev/null
+node_stop local fast
+node_start local
+out=$(lpsql -c "SELECT status FROM grant_fdw.health() WHERE role = 'reading'")
+is "without preloading, each backend keeps its own marks" "$out" "unknown"
+
+finish
