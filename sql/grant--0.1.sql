@@ -206,3 +206,55 @@ LANGUAGE C STRICT VOLATILE;
 
 COMMENT ON FUNCTION grant_fdw.health() IS
   'what is known of each registered endpoint: up or down, last error, replication lag, last check (never a password)';
+
+/*
+ * ---------------------------------------------------------------------
+ * Quoting and routed SQL
+ * ---------------------------------------------------------------------
+ */
+
+-- Literals that mean the same on the remote whatever its settings: for
+-- MySQL under every sql_mode.  Arrays become an IN list "(a, b, c)".
+-- STABLE: values without a rule of their own are written from their
+-- output function, which may read settings.
+CREATE FUNCTION grant_fdw.quote_literal(value anyelement, adapter text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'grant_quote_literal'
+LANGUAGE C CALLED ON NULL INPUT STABLE PARALLEL SAFE;
+
+-- The same for string literals written in a query, whose type is unknown.
+CREATE FUNCTION grant_fdw.quote_literal(value text, adapter text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'grant_quote_literal'
+LANGUAGE C CALLED ON NULL INPUT STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION grant_fdw.quote_literal(anyelement, text) IS
+  'the SQL literal of a value for adapter ''postgresql'' or ''mysql'' (NULL gives NULL; an array gives an IN list)';
+COMMENT ON FUNCTION grant_fdw.quote_literal(text, text) IS
+  'the SQL string literal of a text for adapter ''postgresql'' or ''mysql'' (NULL gives NULL)';
+
+CREATE FUNCTION grant_fdw.quote_identifier(name text, adapter text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'grant_quote_identifier'
+LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION grant_fdw.quote_identifier(text, text) IS
+  'an identifier quoted for adapter ''postgresql'' (when needed) or ''mysql'' (backticks)';
+
+-- ? placeholders take the arguments in order, $n placeholders argument n;
+-- one style per template; placeholders inside quotes, comments and
+-- dollar quotes are text.
+CREATE FUNCTION grant_fdw.sanitize_sql(adapter text, template text, VARIADIC args "any")
+RETURNS text
+AS 'MODULE_PATHNAME', 'grant_sanitize_sql'
+LANGUAGE C CALLED ON NULL INPUT STABLE PARALLEL SAFE;
+
+CREATE FUNCTION grant_fdw.sanitize_sql(adapter text, template text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'grant_sanitize_sql'
+LANGUAGE C CALLED ON NULL INPUT STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION grant_fdw.sanitize_sql(text, text, "any") IS
+  'the template with each ? or $n placeholder replaced by the literal of its argument';
+COMMENT ON FUNCTION grant_fdw.sanitize_sql(text, text) IS
+  'the template, checked to have no placeholder';
