@@ -127,6 +127,13 @@ grant_connection_in_xact(GrantConnection *conn)
 	return conn->xact_depth > 0;
 }
 
+/* is a remote transaction open on this connection, and READ ONLY? */
+bool
+grant_connection_read_only(GrantConnection *conn)
+{
+	return conn->xact_depth > 0 && conn->read_only;
+}
+
 /*
  * The connection for (server, user, endpoint), connected, without starting
  * a remote transaction on it: the router asks replicas for their position

@@ -569,6 +569,7 @@ extern GrantConnection *grant_probe_connection(ForeignServer *server, Oid userid
 											   const GrantEndpoint *ep,
 											   char **error);
 extern bool grant_connection_in_xact(GrantConnection *conn);
+extern bool grant_connection_read_only(GrantConnection *conn);
 extern GrantRemote *grant_connection_remote(GrantConnection *conn);
 extern const GrantAdapter *grant_connection_adapter(GrantConnection *conn);
 extern void grant_connection_wrote(GrantConnection *conn);
