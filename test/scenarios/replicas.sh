@@ -13,17 +13,19 @@ R=$GRANT_READER_PORT
 PW=$GRANT_TEST_PASSWORD
 
 cleanup() {
+    rpsql reader -c "SELECT 1" >/dev/null 2>&1 || node_start reader >/dev/null 2>&1 || true
     rpsql reader -c "SELECT pg_wal_replay_resume()" >/dev/null 2>&1 || true
     LDB=postgres lpsql -c "DROP DATABASE IF EXISTS $LDB" >/dev/null 2>&1 || true
     rpsql writer -c "DROP TABLE IF EXISTS rs_items" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
+rpsql reader -c "SELECT pg_wal_replay_resume()" >/dev/null
 LDB=postgres lpsql -c "DROP DATABASE IF EXISTS $LDB" -c "CREATE DATABASE $LDB"
 rpsql writer -c "DROP TABLE IF EXISTS rs_items; CREATE TABLE rs_items (id int PRIMARY KEY, v text);
                  GRANT ALL ON rs_items TO grant_test"
 reader_catch_up
-lpsql <<SQL
+lpsql >/dev/null <<SQL
 CREATE EXTENSION "grant";
 SELECT grant_fdw.establish_connection('primary', 'postgresql', 'postgresql://grant_test:$PW@127.0.0.1:$W/app');
 SELECT grant_fdw.establish_connection('primary', 'postgresql', 'postgresql://grant_test:$PW@127.0.0.1:$R/app', role => 'reading');
@@ -102,7 +104,7 @@ reader_catch_up
 # --- failover --------------------------------------------------------------------------
 # down-marks are per backend here (grant is not preloaded): one session sees it all
 TOPO="bash $_grant_lib_dir/topology.sh"
-out=$(lpsql 2>&1 <<SQL
+out="$(lpsql 2>&1 <<SQL
 SET "grant".down_retry_interval = '1500ms';
 SELECT 'a', port FROM whoami;
 \! $TOPO node-stop reader fast >/dev/null 2>&1
@@ -112,7 +114,7 @@ SELECT 'c', status, last_error IS NOT NULL, failures FROM grant_fdw.health() WHE
 SET "grant".reader_fallback = error;
 SELECT 'd', port FROM whoami;
 SQL
-)
+)" || true
 like "a reader serves while up" "$out" "a\|$R"
 like "reader down: the same session fails over to the writer" "$out" "b\|$W"
 like "EXPLAIN says the readers are down" "$out" "readers down"
@@ -141,7 +143,7 @@ like "health() shows it up" "$out" "e\|up"
 reader_catch_up
 
 # a reader lost inside a transaction: an error, never a silent switch
-out=$(lpsql -v ON_ERROR_STOP=0 2>&1 <<SQL
+out=$(lpsql -v ON_ERROR_STOP=0 2>&1 <<SQL || true
 BEGIN;
 SELECT port FROM whoami;
 SELECT pg_sleep(0.1);
@@ -161,7 +163,7 @@ reader_catch_up
 LDB=postgres lpsql -c "ALTER SYSTEM SET shared_preload_libraries = 'grant'" >/dev/null
 node_stop local fast
 node_start local
-is "grant preloaded" "$(lpsql -c 'SHOW shared_preload_libraries')" "grant"
+is "grant preloaded" "$(lpsql -c 'SHOW shared_preload_libraries')" '"grant"'
 node_stop reader fast
 lpsql -c "SET \"grant\".down_retry_interval = '60s'" -c "SELECT port FROM whoami" >/dev/null
 out=$(lpsql -c "SELECT status FROM grant_fdw.health() WHERE role = 'reading'")
