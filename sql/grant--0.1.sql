@@ -258,3 +258,31 @@ COMMENT ON FUNCTION grant_fdw.sanitize_sql(text, text, "any") IS
   'the template with each ? or $n placeholder replaced by the literal of its argument';
 COMMENT ON FUNCTION grant_fdw.sanitize_sql(text, text) IS
   'the template, checked to have no placeholder';
+
+-- Routed raw SQL: one statement on the endpoint the router picks for a
+-- registry database, inside the local transaction.  It runs with the
+-- registry's credentials (no user mapping applies), so only grant_admin
+-- members (and superusers) may call these functions.
+CREATE FUNCTION grant_fdw.execute(database text, sql text,
+                                  role text DEFAULT NULL,
+                                  shard text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'grant_execute'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+
+CREATE FUNCTION grant_fdw.query(database text, sql text,
+                                role text DEFAULT NULL,
+                                shard text DEFAULT NULL)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'grant_query'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+
+COMMENT ON FUNCTION grant_fdw.execute(text, text, text, text) IS
+  'runs one statement on the writer of a grant database in the local transaction and returns the rows affected; refused while writes are prevented or the role is reading; role and shard replace grant.role and grant.shard for the call; on MySQL a statement that commits implicitly (DDL) ends the remote transaction';
+COMMENT ON FUNCTION grant_fdw.query(text, text, text, text) IS
+  'runs one statement as a read of a grant database (a reader in role auto) in the local transaction and returns its rows, typed by the column definition list; READ ONLY while writes are prevented or the role is reading';
+
+REVOKE ALL ON FUNCTION grant_fdw.execute(text, text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION grant_fdw.query(text, text, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION grant_fdw.execute(text, text, text, text) TO grant_admin;
+GRANT EXECUTE ON FUNCTION grant_fdw.query(text, text, text, text) TO grant_admin;
