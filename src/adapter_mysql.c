@@ -1,18 +1,54 @@
 /*-------------------------------------------------------------------------
  *
  * adapter_mysql.c
- *		  The MySQL/MariaDB adapter, over MariaDB Connector/C.
+ *		  The MySQL/MariaDB adapter, over MariaDB Connector/C: connections,
+ *		  remote transactions, streamed rows and remote errors.
  *
- * Registration and URL parsing of MySQL endpoints work today; queries
- * through MySQL foreign tables are refused with a clear error until the
- * adapter's query path is complete.  Connecting is real, so that the
- * library is linked and exercised from the start.
+ * Session invariants, set once at connect and relied on by deparse_mysql.c
+ * (the two must agree):
+ *	- character set utf8mb4 both ways; values are converted from and to the
+ *	  local database encoding here;
+ *	- time_zone '+00:00', so TIMESTAMP values travel as UTC;
+ *	- sql_mode fixed to GRANT_MYSQL_SQL_MODE: strict (a value that does not
+ *	  fit is an error, never silently truncated), no zero dates, division by
+ *	  zero an error, no backslash escapes, and NO_AUTO_VALUE_ON_ZERO (a 0
+ *	  inserted is a 0, as in PostgreSQL).  The SQL grant prints does not
+ *	  depend on the mode anyway: identifiers in backticks, strings as hex
+ *	  literals;
+ *	- CLIENT_FOUND_ROWS: an UPDATE counts the rows it matched, as in
+ *	  PostgreSQL, not only those it changed;
+ *	- no automatic reconnect (it would silently lose a transaction) and no
+ *	  LOAD DATA LOCAL INFILE.
+ *
+ * MySQL has no pipeline.  Commands whose answer is not needed at once
+ * (START TRANSACTION, SAVEPOINT, RELEASE) are queued as text and travel in
+ * one multi-statement round trip with the next query; a read-only COMMIT
+ * is sent without waiting and its answer read at the next use.  At most
+ * one batch of statements is in flight; its answers are read in order
+ * ("owed" items).  A statement that fails ends its batch (the server skips
+ * the rest) and its error is raised with that statement as context.
+ *
+ * Parameters are interpolated, never concatenated raw: $n in the SQL (only
+ * outside quotes) becomes a hex string literal with the utf8mb4
+ * introducer, which means the same bytes under every sql_mode.  The
+ * deparser wraps a parameter in CAST(... AS SIGNED) and the like where a
+ * number is meant.
+ *
+ * Rows stream with mysql_use_result, so memory stays bounded; when another
+ * statement needs the connection while one streams, the rest of its rows
+ * is read into a tuplestore (spilling to disk beyond work_mem) and served
+ * from there.  Every wait uses the non-blocking API and WaitLatchOrSocket,
+ * so query cancel and statement_timeout interrupt it; abort_cleanup then
+ * sends KILL QUERY on a second, short-lived connection and completes the
+ * interrupted call, or the connection is dropped.
  *
  * This is the only file that includes mysql.h.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <poll.h>
 
 /*
  * mysql.h declares list helpers (list_length, list_delete, list_free...)
@@ -27,6 +63,7 @@
 #define list_length mariadb_list_length
 #define list_walk mariadb_list_walk
 #include <mysql.h>
+#include <errmsg.h>
 #undef list_add
 #undef list_delete
 #undef list_cons
@@ -35,11 +72,129 @@
 #undef list_length
 #undef list_walk
 
+#include "access/tupdesc.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "executor/tuptable.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/latch.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+
 #include "grant.h"
+
+#define GRANT_MYSQL_SQL_MODE \
+	"STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO," \
+	"NO_BACKSLASH_ESCAPES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
+
+/* seconds allowed to bring a connection back to idle after an error */
+#define CLEANUP_TIMEOUT_MS		30000
+#define DEFAULT_CONNECT_TIMEOUT 10
+
+/* what a saved connection needs to open the cancel connection */
+typedef struct MyConnParams
+{
+	char	   *host;
+	char	   *user;
+	char	   *password;
+	char	   *dbname;
+	char	   *socket;
+	int			port;
+	unsigned int connect_timeout;
+	int			nopts;
+	char	  **optnames;		/* TLS and timeout parameters, malloc'd */
+	char	  **optvalues;
+} MyConnParams;
+
+/* a statement sent or queued, whose answer is owed */
+typedef struct MyItem
+{
+	char	   *sql;			/* malloc'd; for errors */
+	bool		silent;			/* errors ignored (cleanup commands) */
+	bool		is_query;		/* rows are read by a GrantRemoteQuery */
+} MyItem;
+
+/* a non-blocking library call in progress (see nb_run) */
+typedef enum NbOp
+{
+	NB_NONE = 0,
+	NB_SEND,
+	NB_READ_FIRST,
+	NB_NEXT_RESULT,
+	NB_FETCH_ROW,
+	NB_FREE_RESULT,
+	NB_STORE_RESULT
+} NbOp;
+
+typedef struct NbCall
+{
+	NbOp		op;
+	int			status;			/* what the library waits for */
+	const char *sql;			/* NB_SEND */
+	unsigned long len;
+	MYSQL_RES  *res;			/* NB_FETCH_ROW, NB_FREE_RESULT */
+	int			iret;
+	my_bool		bret;
+	MYSQL_ROW	row;
+	MYSQL_RES  *rret;
+} NbCall;
+
+/* a named statement: MySQL gets its text each time */
+typedef struct MyNamed
+{
+	char	   *name;
+	char	   *sql;
+} MyNamed;
 
 struct GrantRemote
 {
 	MYSQL	   *conn;
+	char	   *label;			/* malloc'd, never a password */
+	MyConnParams params;
+	unsigned long thread_id;
+	bool		broken;
+	bool		xact_sent;		/* the open remote transaction reached the
+								 * server */
+
+	MyItem	   *queue;			/* commands not sent yet */
+	int			nqueue;
+	int			qcap;
+
+	MyItem	   *owed;			/* the batch in flight: answers to read */
+	int			nowed;
+	int			owed_pos;		/* next item to read */
+	int			ocap;
+
+	NbCall		call;			/* library call in progress, if any */
+	char	   *sendbuf;		/* malloc'd text of the batch being sent */
+
+	GrantRemoteQuery *active;	/* query whose rows are being read */
+	MYSQL_RES  *active_res;		/* its streaming result */
+
+	MyNamed    *named;
+	int			nnamed;
+};
+
+struct GrantRemoteQuery
+{
+	GrantRemote *remote;
+	MemoryContext cxt;			/* where this handle lives */
+	char	   *sql;			/* as the deparser wrote it, for errors */
+	int			nfields;
+	uint64		affected;
+	uint64		nrows;			/* rows read so far */
+	bool		done;
+	MemoryContext row_cxt;		/* converted values of the current row */
+
+	/* rows read ahead because the connection was needed (see header) */
+	bool		buffered;
+	Tuplestorestate *store;
+	TupleTableSlot *store_slot;
 };
 
 static void my_parse_url(const char *url, GrantEndpoint *ep);
@@ -74,7 +229,46 @@ static bool my_abort_cleanup(GrantRemote *remote);
 static void my_cancel(GrantRemote *remote);
 static void my_quote_identifier(StringInfo buf, const char *ident);
 static void my_quote_literal(StringInfo buf, const char *value);
-static void not_yet(void) pg_attribute_noreturn();
+
+/* connections */
+static void params_save(MyConnParams *p, const GrantEndpoint *ep,
+						const char *user, const char *password);
+static void params_free(MyConnParams *p);
+static char *params_apply(MYSQL *conn, const MyConnParams *p);
+static char *xstrdup(const char *s);
+static void session_setup(GrantRemote *remote);
+
+/* non-blocking calls */
+static int	nb_step(GrantRemote *remote, int ready);
+static bool nb_run(GrantRemote *remote, NbOp op, TimestampTz deadline);
+static bool nb_finish(GrantRemote *remote, TimestampTz deadline);
+static int	wait_socket(GrantRemote *remote, int status, TimestampTz deadline);
+
+/* batches */
+static void item_push(MyItem **items, int *n, int *cap, const char *sql,
+					  bool silent, bool is_query);
+static void items_clear(MyItem *items, int *n);
+static void send_batch(GrantRemote *remote, const char *sql, bool silent,
+					   bool is_query);
+static bool read_header(GrantRemote *remote, TimestampTz deadline,
+						bool *failed);
+static void drain_owed(GrantRemote *remote, bool until_query);
+static bool drain_quietly(GrantRemote *remote, TimestampTz deadline);
+static void raise_remote_error(GrantRemote *remote, const char *sql)
+			pg_attribute_noreturn();
+static void report_connection_lost(GrantRemote *remote) pg_attribute_noreturn();
+static int	map_sqlstate(unsigned int errnum, const char *sqlstate);
+static char *interpolate(const char *sql, int nparams,
+						 const char *const *values);
+static const char *named_sql(GrantRemote *remote, const char *stmt_name,
+							 const char *sql);
+
+/* rows */
+static void query_finish(GrantRemoteQuery *query);
+static void buffer_active(GrantRemote *remote);
+static bool next_buffered_row(GrantRemoteQuery *query, char **values,
+							  int *lengths, int ncols);
+static char *to_server(const char *s, int len, int *outlen);
 
 const GrantAdapter grant_mysql_adapter = {
 	.name = "mysql",
@@ -106,155 +300,1276 @@ const GrantAdapter grant_mysql_adapter = {
 };
 
 static void
-not_yet(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("queries on MySQL endpoints are not supported yet"),
-			 errhint("Register the endpoint now; MySQL foreign tables become queryable in a later release of grant.")));
-}
-
-static void
 my_parse_url(const char *url, GrantEndpoint *ep)
 {
 	grant_mysql_parse_url(url, ep);
 }
 
+
+/* ----------------------------------------------------------------
+ * Connections
+ * ----------------------------------------------------------------
+ */
+
+static char *
+xstrdup(const char *s)
+{
+	char	   *copy;
+
+	if (s == NULL)
+		return NULL;
+	copy = strdup(s);
+	if (copy == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	return copy;
+}
+
+/* keep what connecting needs, malloc'd, for this and the cancel connection */
+static void
+params_save(MyConnParams *p, const GrantEndpoint *ep, const char *user,
+			const char *password)
+{
+	ListCell   *lc;
+	int			n = 0;
+
+	p->host = xstrdup(ep->host ? ep->host : "127.0.0.1");
+	p->user = xstrdup(user ? user : ep->user);
+	p->password = xstrdup(password ? password : ep->password);
+	p->dbname = xstrdup(ep->dbname);
+	p->port = ep->port > 0 ? ep->port : 3306;
+	p->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+	p->optnames = calloc(Max(list_length(ep->options), 1), sizeof(char *));
+	p->optvalues = calloc(Max(list_length(ep->options), 1), sizeof(char *));
+	if (p->optnames == NULL || p->optvalues == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	foreach(lc, ep->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+		const char *value = defGetString(def);
+
+		if (strcmp(def->defname, "socket") == 0)
+			p->socket = xstrdup(value);
+		else if (strcmp(def->defname, "connect_timeout") == 0)
+			p->connect_timeout = (unsigned int) strtoul(value, NULL, 10);
+		else
+		{
+			p->optnames[n] = xstrdup(def->defname);
+			p->optvalues[n] = xstrdup(value);
+			n++;
+		}
+	}
+	p->nopts = n;
+}
+
+static void
+params_free(MyConnParams *p)
+{
+	int			i;
+
+	for (i = 0; i < p->nopts; i++)
+	{
+		free(p->optnames[i]);
+		free(p->optvalues[i]);
+	}
+	free(p->optnames);
+	free(p->optvalues);
+	if (p->password)
+		explicit_bzero(p->password, strlen(p->password));
+	free(p->password);
+	free(p->host);
+	free(p->user);
+	free(p->dbname);
+	free(p->socket);
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * Set the connection options of 'p' on a fresh handle.  Returns NULL, or
+ * a palloc'd message for a parameter grant cannot honour.
+ */
+static char *
+params_apply(MYSQL *conn, const MyConnParams *p)
+{
+	my_bool		off = 0;
+	my_bool		on = 1;
+	unsigned int zero = 0;
+	int			i;
+
+	mysql_options(conn, MYSQL_OPT_NONBLOCK, 0);
+	mysql_options(conn, MYSQL_OPT_CONNECT_TIMEOUT, &p->connect_timeout);
+	mysql_options(conn, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(conn, MYSQL_OPT_LOCAL_INFILE, &zero);
+	mysql_options(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	for (i = 0; i < p->nopts; i++)
+	{
+		const char *name = p->optnames[i];
+		const char *value = p->optvalues[i];
+
+		if (strcmp(name, "charset") == 0)
+		{
+			/* rows are decoded as UTF-8: nothing else can be honoured */
+			if (pg_strcasecmp(value, "utf8mb4") != 0 &&
+				pg_strcasecmp(value, "utf8") != 0 &&
+				pg_strcasecmp(value, "utf8mb3") != 0)
+				return psprintf("charset \"%s\" is not supported; grant talks utf8mb4", value);
+		}
+		else if (strcmp(name, "compress") == 0)
+		{
+			if (strcmp(value, "true") == 0)
+				mysql_options(conn, MYSQL_OPT_COMPRESS, NULL);
+		}
+		else if (strcmp(name, "read_timeout") == 0 ||
+				 strcmp(name, "write_timeout") == 0)
+		{
+			unsigned int secs = (unsigned int) strtoul(value, NULL, 10);
+
+			mysql_options(conn, strcmp(name, "read_timeout") == 0 ?
+						  MYSQL_OPT_READ_TIMEOUT : MYSQL_OPT_WRITE_TIMEOUT,
+						  &secs);
+		}
+		else if (strcmp(name, "ssl-ca") == 0)
+			mysql_options(conn, MYSQL_OPT_SSL_CA, value);
+		else if (strcmp(name, "ssl-capath") == 0)
+			mysql_options(conn, MYSQL_OPT_SSL_CAPATH, value);
+		else if (strcmp(name, "ssl-cert") == 0)
+			mysql_options(conn, MYSQL_OPT_SSL_CERT, value);
+		else if (strcmp(name, "ssl-key") == 0)
+			mysql_options(conn, MYSQL_OPT_SSL_KEY, value);
+		else if (strcmp(name, "ssl-cipher") == 0)
+			mysql_options(conn, MYSQL_OPT_SSL_CIPHER, value);
+		else if (strcmp(name, "ssl-crl") == 0)
+			mysql_options(conn, MYSQL_OPT_SSL_CRL, value);
+		else if (strcmp(name, "ssl-passphrase") == 0)
+			mysql_options(conn, MARIADB_OPT_TLS_PASSPHRASE, value);
+		else if (strcmp(name, "tls-version") == 0)
+			mysql_options(conn, MARIADB_OPT_TLS_VERSION, value);
+		else if (strcmp(name, "ssl-mode") == 0)
+		{
+			if (strcmp(value, "REQUIRED") == 0)
+				mysql_options(conn, MYSQL_OPT_SSL_ENFORCE, &on);
+			else if (strcmp(value, "VERIFY_CA") == 0 ||
+					 strcmp(value, "VERIFY_IDENTITY") == 0)
+			{
+				mysql_options(conn, MYSQL_OPT_SSL_ENFORCE, &on);
+				mysql_options(conn, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Open a connection and pin the session settings the deparser relies on.
+ * MySQL always authenticates, but an account may have an empty password:
+ * a non-superuser must bring a non-empty one.
+ */
 static GrantRemote *
 my_connect(const GrantEndpoint *ep, const char *user, const char *password,
 		   bool password_required, const char *application_name)
 {
-	MYSQL	   *conn = mysql_init(NULL);
 	GrantRemote *remote;
 	char	   *label = grant_endpoint_label(ep);
+	const char *pw = password ? password : ep->password;
+	char	   *bad;
 
-	if (conn == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	if (password_required && password == NULL && ep->password == NULL)
-	{
-		mysql_close(conn);
+	if (password_required && (pw == NULL || pw[0] == '\0'))
 		ereport(ERROR,
 				(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
 				 errmsg("password is required"),
-				 errdetail("Non-superusers must supply a password for grant endpoint \"%s\".", label)));
-	}
-	if (mysql_real_connect(conn, ep->host ? ep->host : "127.0.0.1",
-						   user ? user : ep->user,
-						   password ? password : ep->password,
-						   ep->dbname, ep->port > 0 ? ep->port : 3306,
-						   NULL, 0) == NULL)
-	{
-		char	   *msg = pstrdup(mysql_error(conn));
+				 errdetail("Non-superusers must supply a password for grant endpoint \"%s\".", label),
+				 errhint("Give a password in the user mapping or in the registered URL.")));
 
-		mysql_close(conn);
-		ereport(ERROR,
-				(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
-				 errmsg("could not connect to grant endpoint \"%s\"", label),
-				 errdetail_internal("%s", msg)));
-	}
 	remote = calloc(1, sizeof(GrantRemote));
 	if (remote == NULL)
-	{
-		mysql_close(conn);
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	PG_TRY();
+	{
+		remote->label = xstrdup(label);
+		params_save(&remote->params, ep, user, password);
+		remote->conn = mysql_init(NULL);
+		if (remote->conn == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		bad = params_apply(remote->conn, &remote->params);
+		if (bad != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("invalid connection parameter for grant endpoint \"%s\"", label),
+					 errdetail("%s", bad)));
+		if (mysql_real_connect(remote->conn, remote->params.host,
+							   remote->params.user, remote->params.password,
+							   remote->params.dbname, remote->params.port,
+							   remote->params.socket,
+							   CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
+					 errmsg("could not connect to grant endpoint \"%s\"", label),
+					 errdetail_internal("%s", mysql_error(remote->conn))));
+		remote->thread_id = mysql_thread_id(remote->conn);
+		session_setup(remote);
 	}
-	remote->conn = conn;
+	PG_CATCH();
+	{
+		my_disconnect(remote);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	pfree(label);
 	return remote;
+}
+
+/* the session settings of the header, in one round trip */
+static void
+session_setup(GrantRemote *remote)
+{
+	static const char sql[] =
+		"SET SESSION time_zone = '+00:00', SESSION sql_mode = '" GRANT_MYSQL_SQL_MODE "', "
+		"SESSION autocommit = 1";
+
+	send_batch(remote, sql, false, false);
+	drain_owed(remote, false);
 }
 
 static void
 my_disconnect(GrantRemote *remote)
 {
+	int			i;
+
 	if (remote == NULL)
 		return;
+	items_clear(remote->queue, &remote->nqueue);
+	items_clear(remote->owed, &remote->nowed);
+	free(remote->queue);
+	free(remote->owed);
+	free(remote->sendbuf);
+	for (i = 0; i < remote->nnamed; i++)
+	{
+		free(remote->named[i].name);
+		free(remote->named[i].sql);
+	}
+	free(remote->named);
+	/* closing the socket ends the remote session and rolls it back */
 	if (remote->conn)
 		mysql_close(remote->conn);
+	params_free(&remote->params);
+	free(remote->label);
 	free(remote);
 }
 
 static bool
 my_is_broken(GrantRemote *remote)
 {
-	return remote->conn == NULL;
+	return remote->broken || remote->conn == NULL;
 }
 
+/*
+ * Before a new remote transaction: read what the last one still owes (a
+ * COMMIT sent without waiting) and make sure the server did not close the
+ * session meanwhile.
+ */
 static bool
 my_check_idle(GrantRemote *remote)
 {
-	return remote->conn != NULL;
+	if (my_is_broken(remote))
+		return false;
+	if (remote->nowed > remote->owed_pos || remote->call.op != NB_NONE)
+	{
+		if (!drain_quietly(remote, TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+															   CLEANUP_TIMEOUT_MS)))
+			return false;
+	}
+	else
+	{
+		struct pollfd pfd;
+
+		pfd.fd = mysql_get_socket(remote->conn);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		/* nothing is expected: anything readable means trouble or EOF */
+		if (pfd.fd < 0 || poll(&pfd, 1, 0) != 0)
+			remote->broken = true;
+	}
+	remote->xact_sent = false;
+	return !my_is_broken(remote);
 }
 
+
+/* ----------------------------------------------------------------
+ * Non-blocking calls
+ *
+ * The call in progress lives in remote->call, so that a call interrupted
+ * by an error (query cancel inside the wait) can be completed later by
+ * abort_cleanup.
+ * ----------------------------------------------------------------
+ */
+
+/* start (ready < 0) or continue the call; returns what it waits for */
+static int
+nb_step(GrantRemote *remote, int ready)
+{
+	NbCall	   *c = &remote->call;
+	MYSQL	   *conn = remote->conn;
+
+	switch (c->op)
+	{
+		case NB_SEND:
+			return ready < 0 ? mysql_send_query_start(&c->iret, conn, c->sql, c->len) :
+				mysql_send_query_cont(&c->iret, conn, ready);
+		case NB_READ_FIRST:
+			return ready < 0 ? mysql_read_query_result_start(&c->bret, conn) :
+				mysql_read_query_result_cont(&c->bret, conn, ready);
+		case NB_NEXT_RESULT:
+			return ready < 0 ? mysql_next_result_start(&c->iret, conn) :
+				mysql_next_result_cont(&c->iret, conn, ready);
+		case NB_FETCH_ROW:
+			return ready < 0 ? mysql_fetch_row_start(&c->row, c->res) :
+				mysql_fetch_row_cont(&c->row, c->res, ready);
+		case NB_FREE_RESULT:
+			return ready < 0 ? mysql_free_result_start(c->res) :
+				mysql_free_result_cont(c->res, ready);
+		case NB_STORE_RESULT:
+			return ready < 0 ? mysql_store_result_start(&c->rret, conn) :
+				mysql_store_result_cont(&c->rret, conn, ready);
+		case NB_NONE:
+			break;
+	}
+	return 0;
+}
+
+/*
+ * Run remote->call (op and its inputs set by the caller) to completion.
+ * Without a deadline the wait is interruptible (the call then stays in
+ * remote->call); with one, false when it passes, the connection broken.
+ */
+static bool
+nb_run(GrantRemote *remote, NbOp op, TimestampTz deadline)
+{
+	remote->call.op = op;
+	remote->call.status = nb_step(remote, -1);
+	return nb_finish(remote, deadline);
+}
+
+/* continue remote->call until it completes */
+static bool
+nb_finish(GrantRemote *remote, TimestampTz deadline)
+{
+	NbCall	   *c = &remote->call;
+
+	while (c->op != NB_NONE && c->status != 0)
+	{
+		int			ready = wait_socket(remote, c->status, deadline);
+
+		if (ready == 0)
+		{
+			remote->broken = true;
+			return false;
+		}
+		c->status = nb_step(remote, ready);
+	}
+	c->op = NB_NONE;
+	return true;
+}
+
+/*
+ * Wait for what the library asked (status) or the latch; returns the
+ * MYSQL_WAIT_* bits that are ready, 0 when the deadline passed.
+ */
+static int
+wait_socket(GrantRemote *remote, int status, TimestampTz deadline)
+{
+	for (;;)
+	{
+		int			events = WL_LATCH_SET | WL_EXIT_ON_PM_DEATH;
+		long		timeout = -1L;
+		int			rc;
+		int			ready = 0;
+
+		if (status & MYSQL_WAIT_READ)
+			events |= WL_SOCKET_READABLE;
+		if (status & MYSQL_WAIT_WRITE)
+			events |= WL_SOCKET_WRITEABLE;
+		if (status & MYSQL_WAIT_TIMEOUT)
+			timeout = mysql_get_timeout_value_ms(remote->conn);
+		if (deadline != 0)
+		{
+			TimestampTz now = GetCurrentTimestamp();
+			long		left;
+
+			if (now >= deadline)
+				return 0;
+			left = TimestampDifferenceMilliseconds(now, deadline);
+			if (timeout < 0 || left < timeout)
+				timeout = left;
+		}
+		if (timeout >= 0)
+			events |= WL_TIMEOUT;
+
+		rc = WaitLatchOrSocket(MyLatch, events, mysql_get_socket(remote->conn),
+							   timeout, PG_WAIT_EXTENSION);
+		if (rc & WL_LATCH_SET)
+		{
+			ResetLatch(MyLatch);
+			if (deadline == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		if (rc & WL_SOCKET_READABLE)
+			ready |= MYSQL_WAIT_READ;
+		if (rc & WL_SOCKET_WRITEABLE)
+			ready |= MYSQL_WAIT_WRITE;
+		if ((rc & WL_TIMEOUT) && (status & MYSQL_WAIT_TIMEOUT) &&
+			(deadline == 0 || GetCurrentTimestamp() < deadline))
+			ready |= MYSQL_WAIT_TIMEOUT;
+		if (ready != 0)
+			return ready;
+	}
+}
+
+
+/* ----------------------------------------------------------------
+ * Batches of statements
+ * ----------------------------------------------------------------
+ */
+
+static void
+item_push(MyItem **items, int *n, int *cap, const char *sql, bool silent,
+		  bool is_query)
+{
+	if (*n == *cap)
+	{
+		int			newcap = Max(*cap * 2, 8);
+		MyItem	   *grown = realloc(*items, newcap * sizeof(MyItem));
+
+		if (grown == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		*items = grown;
+		*cap = newcap;
+	}
+	(*items)[*n].sql = xstrdup(sql);
+	(*items)[*n].silent = silent;
+	(*items)[*n].is_query = is_query;
+	(*n)++;
+}
+
+static void
+items_clear(MyItem *items, int *n)
+{
+	int			i;
+
+	for (i = 0; i < *n; i++)
+		free(items[i].sql);
+	*n = 0;
+}
+
+/*
+ * Send the queued commands and then sql (NULL: only the queue) as one
+ * multi-statement batch, without reading anything.  The caller drained
+ * the previous batch.
+ */
+static void
+send_batch(GrantRemote *remote, const char *sql, bool silent, bool is_query)
+{
+	StringInfoData buf;
+	int			i;
+
+	Assert(remote->nowed == remote->owed_pos);
+	items_clear(remote->owed, &remote->nowed);
+	remote->owed_pos = 0;
+
+	initStringInfo(&buf);
+	for (i = 0; i < remote->nqueue; i++)
+	{
+		MyItem	   *q = &remote->queue[i];
+
+		if (buf.len > 0)
+			appendStringInfoString(&buf, ";\n");
+		appendStringInfoString(&buf, q->sql);
+		item_push(&remote->owed, &remote->nowed, &remote->ocap, q->sql,
+				  q->silent, false);
+	}
+	items_clear(remote->queue, &remote->nqueue);
+	if (sql != NULL)
+	{
+		if (buf.len > 0)
+			appendStringInfoString(&buf, ";\n");
+		appendStringInfoString(&buf, sql);
+		item_push(&remote->owed, &remote->nowed, &remote->ocap, sql, silent,
+				  is_query);
+	}
+	if (remote->nowed == 0)
+	{
+		pfree(buf.data);
+		return;
+	}
+
+	/* the library reads the text while the call runs: keep it malloc'd */
+	free(remote->sendbuf);
+	remote->sendbuf = xstrdup(buf.data);
+	pfree(buf.data);
+	remote->call.sql = remote->sendbuf;
+	remote->call.len = strlen(remote->sendbuf);
+	remote->xact_sent = true;
+	(void) nb_run(remote, NB_SEND, 0);
+	if (remote->call.iret != 0)
+		report_connection_lost(remote);
+}
+
+/*
+ * Read the answer header of the next owed item.  false when there is no
+ * more (the batch ended, after an error).  *failed: it is an error, left
+ * in the handle for the caller to report; the rest of the batch did not
+ * run and is dropped.
+ */
+static bool
+read_header(GrantRemote *remote, TimestampTz deadline, bool *failed)
+{
+	bool		first = remote->owed_pos == 0;
+	bool		ok;
+
+	*failed = false;
+	if (remote->owed_pos >= remote->nowed)
+		return false;
+	ok = nb_run(remote, first ? NB_READ_FIRST : NB_NEXT_RESULT, deadline);
+	if (!ok)
+		return false;
+	if (first ? remote->call.bret != 0 : remote->call.iret > 0)
+	{
+		unsigned int err = mysql_errno(remote->conn);
+
+		*failed = true;
+		if (err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST)
+			remote->broken = true;
+		return true;
+	}
+	if (!first && remote->call.iret < 0)
+	{
+		/* no more results: the batch ended early */
+		remote->owed_pos = remote->nowed;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Read the answers owed, raising the first error of a statement that is
+ * not silent.  With until_query, stop at the query item, its header read
+ * (the caller then reads its rows).
+ */
+static void
+drain_owed(GrantRemote *remote, bool until_query)
+{
+	while (remote->owed_pos < remote->nowed)
+	{
+		MyItem	   *item = &remote->owed[remote->owed_pos];
+		bool		failed;
+
+		if (!read_header(remote, 0, &failed))
+		{
+			if (my_is_broken(remote))
+				report_connection_lost(remote);
+			break;
+		}
+		if (failed)
+		{
+			char	   *sql = pstrdup(item->sql);
+			bool		silent = item->silent;
+
+			/* the server skipped the rest of the batch */
+			remote->owed_pos = remote->nowed;
+			if (my_is_broken(remote))
+				report_connection_lost(remote);
+			if (!silent)
+				raise_remote_error(remote, sql);
+			break;
+		}
+		if (until_query && item->is_query)
+			return;
+		/* a command's answer; a result set here is not wanted */
+		if (mysql_field_count(remote->conn) > 0)
+		{
+			MYSQL_RES  *res;
+
+			(void) nb_run(remote, NB_STORE_RESULT, 0);
+			res = remote->call.rret;
+			if (res)
+			{
+				remote->call.res = res;
+				(void) nb_run(remote, NB_FREE_RESULT, 0);
+			}
+		}
+		remote->owed_pos++;
+	}
+	if (remote->owed_pos >= remote->nowed)
+	{
+		items_clear(remote->owed, &remote->nowed);
+		remote->owed_pos = 0;
+	}
+}
+
+/*
+ * Read and drop everything owed until the deadline, errors included.
+ * Never raises; false when the connection did not get back in step.
+ */
+static bool
+drain_quietly(GrantRemote *remote, TimestampTz deadline)
+{
+	if (remote->call.op != NB_NONE && !nb_finish(remote, deadline))
+		return false;
+	if (remote->active_res != NULL)
+	{
+		remote->call.res = remote->active_res;
+		remote->active_res = NULL;
+		if (!nb_run(remote, NB_FREE_RESULT, deadline))
+			return false;
+		remote->owed_pos++;
+	}
+	remote->active = NULL;
+	while (remote->owed_pos < remote->nowed)
+	{
+		bool		failed;
+
+		if (!read_header(remote, deadline, &failed))
+			break;
+		if (failed)
+			break;
+		if (mysql_field_count(remote->conn) > 0)
+		{
+			MYSQL_RES  *res = mysql_use_result(remote->conn);
+
+			if (res != NULL)
+			{
+				remote->call.res = res;
+				if (!nb_run(remote, NB_FREE_RESULT, deadline))
+					return false;
+			}
+		}
+		remote->owed_pos++;
+	}
+	items_clear(remote->owed, &remote->nowed);
+	remote->owed_pos = 0;
+	return !my_is_broken(remote);
+}
+
+/*
+ * MySQL error numbers into PostgreSQL SQLSTATEs where the meaning is the
+ * same; otherwise the remote SQLSTATE when it is specific, else HV000.
+ */
+static int
+map_sqlstate(unsigned int errnum, const char *sqlstate)
+{
+	switch (errnum)
+	{
+		case 1062:				/* ER_DUP_ENTRY */
+		case 1586:				/* ER_DUP_ENTRY_WITH_KEY_NAME */
+			return ERRCODE_UNIQUE_VIOLATION;
+		case 1216:				/* ER_NO_REFERENCED_ROW */
+		case 1217:				/* ER_ROW_IS_REFERENCED */
+		case 1451:				/* ER_ROW_IS_REFERENCED_2 */
+		case 1452:				/* ER_NO_REFERENCED_ROW_2 */
+			return ERRCODE_FOREIGN_KEY_VIOLATION;
+		case 1048:				/* ER_BAD_NULL_ERROR */
+		case 1364:				/* ER_NO_DEFAULT_FOR_FIELD */
+			return ERRCODE_NOT_NULL_VIOLATION;
+		case 3819:				/* MySQL check constraint */
+		case 4025:				/* ER_CONSTRAINT_FAILED */
+			return ERRCODE_CHECK_VIOLATION;
+		case 1264:				/* ER_WARN_DATA_OUT_OF_RANGE */
+		case 1690:				/* ER_DATA_OUT_OF_RANGE */
+			return ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
+		case 1406:				/* ER_DATA_TOO_LONG */
+			return ERRCODE_STRING_DATA_RIGHT_TRUNCATION;
+		case 1292:				/* ER_TRUNCATED_WRONG_VALUE */
+		case 1366:				/* ER_TRUNCATED_WRONG_VALUE_FOR_FIELD */
+		case 1265:				/* WARN_DATA_TRUNCATED */
+			return ERRCODE_INVALID_TEXT_REPRESENTATION;
+		case 1365:				/* ER_DIVISION_BY_ZERO */
+			return ERRCODE_DIVISION_BY_ZERO;
+		case 1213:				/* ER_LOCK_DEADLOCK */
+			return ERRCODE_T_R_DEADLOCK_DETECTED;
+		case 1205:				/* ER_LOCK_WAIT_TIMEOUT */
+			return ERRCODE_LOCK_NOT_AVAILABLE;
+		case 1317:				/* ER_QUERY_INTERRUPTED */
+		case 1927:				/* ER_CONNECTION_KILLED */
+		case 1969:				/* ER_STATEMENT_TIMEOUT */
+			return ERRCODE_QUERY_CANCELED;
+		case 1146:				/* ER_NO_SUCH_TABLE */
+			return ERRCODE_UNDEFINED_TABLE;
+		case 1054:				/* ER_BAD_FIELD_ERROR */
+			return ERRCODE_UNDEFINED_COLUMN;
+		case 1049:				/* ER_BAD_DB_ERROR */
+			return ERRCODE_INVALID_SCHEMA_NAME;
+		case 1064:				/* ER_PARSE_ERROR */
+			return ERRCODE_SYNTAX_ERROR;
+		case 1044:				/* ER_DBACCESS_DENIED_ERROR */
+		case 1142:				/* ER_TABLEACCESS_DENIED_ERROR */
+		case 1143:				/* ER_COLUMNACCESS_DENIED_ERROR */
+		case 1227:				/* ER_SPECIFIC_ACCESS_DENIED_ERROR */
+			return ERRCODE_INSUFFICIENT_PRIVILEGE;
+		case 1290:				/* ER_OPTION_PREVENTS_STATEMENT (read_only) */
+		case 1792:				/* ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION */
+			return ERRCODE_READ_ONLY_SQL_TRANSACTION;
+		case CR_SERVER_GONE_ERROR:
+		case CR_SERVER_LOST:
+			return ERRCODE_CONNECTION_FAILURE;
+	}
+	if (sqlstate && strlen(sqlstate) == 5 && strcmp(sqlstate, "HY000") != 0 &&
+		strcmp(sqlstate, "00000") != 0)
+		return MAKE_SQLSTATE(sqlstate[0], sqlstate[1], sqlstate[2],
+							 sqlstate[3], sqlstate[4]);
+	return ERRCODE_FDW_ERROR;
+}
+
+/* raise the error in the handle; the remote's text is the message */
+static void
+raise_remote_error(GrantRemote *remote, const char *sql)
+{
+	unsigned int errnum = mysql_errno(remote->conn);
+	const char *sqlstate = mysql_sqlstate(remote->conn);
+
+	ereport(ERROR,
+			(errcode(map_sqlstate(errnum, sqlstate)),
+			 errmsg_internal("%s", mysql_error(remote->conn)),
+			 errdetail("MySQL error %u, SQLSTATE %s.", errnum, sqlstate),
+			 sql && *sql ? errcontext("remote SQL command on \"%s\": %s",
+									  remote->label, sql) : 0));
+}
+
+static void
+report_connection_lost(GrantRemote *remote)
+{
+	remote->broken = true;
+	ereport(ERROR,
+			(errcode(ERRCODE_CONNECTION_FAILURE),
+			 errmsg("lost connection to grant endpoint \"%s\"", remote->label),
+			 errdetail_internal("%s", mysql_error(remote->conn))));
+}
+
+
+/* ----------------------------------------------------------------
+ * Transactions and commands
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * SET TRANSACTION applies to the next transaction only, so the level is
+ * said every time; READ ONLY makes the server refuse writes as well.
+ */
 static void
 my_begin(GrantRemote *remote, int isolation, bool read_only)
 {
-	not_yet();
+	my_command(remote, isolation >= XACT_SERIALIZABLE ?
+			   "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE" :
+			   "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+	my_command(remote, read_only ? "START TRANSACTION READ ONLY" :
+			   "START TRANSACTION READ WRITE");
+	remote->xact_sent = false;
 }
 
+/* queue a command; it travels with the next statement */
 static void
 my_command(GrantRemote *remote, const char *sql)
 {
-	not_yet();
+	item_push(&remote->queue, &remote->nqueue, &remote->qcap, sql, false, false);
 }
 
-static void
-my_send(GrantRemote *remote, const char *sql, const char *stmt_name,
-		int nparams, const char *const *values)
+/*
+ * The text a named statement stands for.  MySQL gets statement text each
+ * time: parsing is cheap there, and the text protocol keeps one code path.
+ */
+static const char *
+named_sql(GrantRemote *remote, const char *stmt_name, const char *sql)
 {
-	not_yet();
+	int			i;
+
+	if (stmt_name == NULL)
+		return sql;
+	for (i = 0; i < remote->nnamed; i++)
+		if (strcmp(remote->named[i].name, stmt_name) == 0)
+			return remote->named[i].sql;
+	return sql;
 }
 
 static void
 my_prepare(GrantRemote *remote, const char *stmt_name, const char *sql)
 {
-	not_yet();
+	MyNamed    *grown = realloc(remote->named,
+								(remote->nnamed + 1) * sizeof(MyNamed));
+
+	if (grown == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	remote->named = grown;
+	remote->named[remote->nnamed].name = xstrdup(stmt_name);
+	remote->named[remote->nnamed].sql = xstrdup(sql);
+	remote->nnamed++;
 }
 
 static void
 my_deallocate(GrantRemote *remote, const char *stmt_name)
 {
+	int			i;
+
+	for (i = 0; i < remote->nnamed; i++)
+	{
+		if (strcmp(remote->named[i].name, stmt_name) == 0)
+		{
+			free(remote->named[i].name);
+			free(remote->named[i].sql);
+			remote->named[i] = remote->named[remote->nnamed - 1];
+			remote->nnamed--;
+			return;
+		}
+	}
+}
+
+/*
+ * Send a statement whose rows are not wanted (an INSERT batch) without
+ * waiting: its answer is read before the next statement is sent, so the
+ * server works on one batch while the next one is built.
+ */
+static void
+my_send(GrantRemote *remote, const char *sql, const char *stmt_name,
+		int nparams, const char *const *values)
+{
+	char	   *text;
+
+	if (remote->active != NULL)
+		buffer_active(remote);
+	drain_owed(remote, false);
+	text = interpolate(named_sql(remote, stmt_name, sql), nparams, values);
+	send_batch(remote, text, false, false);
+	pfree(text);
 }
 
 static int
 my_npending(GrantRemote *remote)
 {
-	return 0;
+	return (remote->nowed - remote->owed_pos) + remote->nqueue;
 }
 
+/* send what is queued and read every answer owed; raises the first error */
 static void
 my_sync(GrantRemote *remote)
 {
-	not_yet();
+	if (remote->active != NULL)
+		buffer_active(remote);
+	drain_owed(remote, false);
+	if (remote->nqueue > 0)
+	{
+		send_batch(remote, NULL, false, false);
+		drain_owed(remote, false);
+	}
 }
 
+/*
+ * COMMIT.  A transaction that never reached the server has nothing to
+ * commit.  With wait = false (nothing written) the answer is read at the
+ * next use of the connection.
+ */
 static void
 my_commit(GrantRemote *remote, bool wait)
 {
-	not_yet();
+	if (remote->active != NULL)
+		buffer_active(remote);
+	if (!remote->xact_sent)
+	{
+		items_clear(remote->queue, &remote->nqueue);
+		drain_owed(remote, false);
+		return;
+	}
+	drain_owed(remote, false);
+	send_batch(remote, "COMMIT", !wait, false);
+	if (wait)
+		drain_owed(remote, false);
+	remote->xact_sent = false;
 }
 
-/* nothing can have been started, so there is nothing to undo */
+/*
+ * ROLLBACK (level 0) or ROLLBACK TO + RELEASE SAVEPOINT s<level>.  Runs in
+ * abort callbacks after abort_cleanup, so it never raises.  What is still
+ * queued is simply forgotten: a transaction or savepoint the server never
+ * saw needs no undoing.
+ */
 static void
 my_rollback(GrantRemote *remote, int savepoint_level)
 {
+	char		sql[64];
+	int			i;
+
+	if (my_is_broken(remote))
+		return;
+	if (savepoint_level == 0)
+	{
+		items_clear(remote->queue, &remote->nqueue);
+		if (!remote->xact_sent)
+			return;
+		/* abort_cleanup left nothing owed: send and read it now, quietly */
+		PG_TRY();
+		{
+			send_batch(remote, "ROLLBACK", true, false);
+		}
+		PG_CATCH();
+		{
+			FlushErrorState();
+			remote->broken = true;
+		}
+		PG_END_TRY();
+		remote->xact_sent = false;
+		return;
+	}
+
+	snprintf(sql, sizeof(sql), "SAVEPOINT s%d", savepoint_level);
+	for (i = 0; i < remote->nqueue; i++)
+	{
+		if (strcmp(remote->queue[i].sql, sql) == 0)
+		{
+			/* the savepoint was never sent: drop it and what followed */
+			int			n = remote->nqueue - i;
+
+			items_clear(remote->queue + i, &n);
+			remote->nqueue = i;
+			return;
+		}
+	}
+	snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT s%d", savepoint_level);
+	my_command(remote, sql);
+	snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT s%d", savepoint_level);
+	my_command(remote, sql);
 }
 
+
+/* ----------------------------------------------------------------
+ * Queries and rows
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * sql with each $n outside quotes replaced by parameter n as a literal:
+ * NULL, or _utf8mb4 X'...' (its bytes in UTF-8).  palloc'd.
+ */
+static char *
+interpolate(const char *sql, int nparams, const char *const *values)
+{
+	StringInfoData buf;
+	const char *p = sql;
+
+	if (nparams == 0)
+		return pstrdup(sql);
+	initStringInfo(&buf);
+	while (*p)
+	{
+		char		c = *p;
+
+		if (c == '\'' || c == '`' || c == '"')
+		{
+			/* copy a quoted part whole; doubled quotes stay inside */
+			const char *start = p++;
+
+			while (*p)
+			{
+				if (*p == c && p[1] == c)
+					p += 2;
+				else if (*p == c)
+				{
+					p++;
+					break;
+				}
+				else
+					p++;
+			}
+			appendBinaryStringInfo(&buf, start, p - start);
+		}
+		else if (c == '$' && isdigit((unsigned char) p[1]))
+		{
+			char	   *end;
+			long		n = strtol(p + 1, &end, 10);
+
+			if (n < 1 || n > nparams)
+				elog(ERROR, "grant: parameter $%ld out of range", n);
+			if (values[n - 1] == NULL)
+				appendStringInfoString(&buf, "NULL");
+			else
+			{
+				int			len;
+				char	   *utf8 = (char *) pg_server_to_any(values[n - 1],
+															 strlen(values[n - 1]),
+															 PG_UTF8);
+				const unsigned char *b;
+
+				len = strlen(utf8);
+				appendStringInfoString(&buf, "_utf8mb4 X'");
+				for (b = (const unsigned char *) utf8; len-- > 0; b++)
+					appendStringInfo(&buf, "%02X", *b);
+				appendStringInfoChar(&buf, '\'');
+			}
+			p = end;
+		}
+		else
+		{
+			appendStringInfoChar(&buf, c);
+			p++;
+		}
+	}
+	return buf.data;
+}
+
+/*
+ * Send a query with the queued commands in one round trip and read up to
+ * the first row of its answer; a failing command before it fails the
+ * query.  Rows stream from there.
+ */
 static GrantRemoteQuery *
 my_query(GrantRemote *remote, const char *sql, const char *stmt_name,
 		 int nparams, const char *const *values, bool binary)
 {
-	not_yet();
+	GrantRemoteQuery *query;
+	char	   *text;
+
+	if (remote->active != NULL)
+		buffer_active(remote);
+	drain_owed(remote, false);
+
+	query = palloc0(sizeof(GrantRemoteQuery));
+	query->remote = remote;
+	query->cxt = CurrentMemoryContext;
+	query->sql = pstrdup(named_sql(remote, stmt_name, sql));
+	query->row_cxt = AllocSetContextCreate(CurrentMemoryContext,
+										   "grant mysql row",
+										   ALLOCSET_SMALL_SIZES);
+
+	text = interpolate(query->sql, nparams, values);
+	send_batch(remote, text, false, true);
+	pfree(text);
+	drain_owed(remote, true);
+
+	if (remote->owed_pos >= remote->nowed)
+	{
+		/* nothing to read: an error was raised, or the batch ended */
+		query->done = true;
+		return query;
+	}
+	query->nfields = mysql_field_count(remote->conn);
+	if (query->nfields == 0)
+	{
+		query->affected = mysql_affected_rows(remote->conn);
+		remote->owed_pos++;
+		drain_owed(remote, false);
+		query->done = true;
+		return query;
+	}
+	remote->active_res = mysql_use_result(remote->conn);
+	if (remote->active_res == NULL)
+		raise_remote_error(remote, query->sql);
+	remote->active = query;
+	return query;
+}
+
+/* the query's rows are over: free its result and read on */
+static void
+query_finish(GrantRemoteQuery *query)
+{
+	GrantRemote *remote = query->remote;
+	MYSQL_RES  *res = remote->active_res;
+
+	remote->active_res = NULL;
+	remote->active = NULL;
+	query->done = true;
+	query->affected = query->nrows;
+	if (res)
+	{
+		remote->call.res = res;
+		(void) nb_run(remote, NB_FREE_RESULT, 0);
+	}
+	remote->owed_pos++;
+	drain_owed(remote, false);
+}
+
+/* a remote value in the server encoding (palloc'd when converted) */
+static char *
+to_server(const char *s, int len, int *outlen)
+{
+	char	   *conv = pg_any_to_server(s, len, PG_UTF8);
+
+	*outlen = conv == s ? len : (int) strlen(conv);
+	return conv;
 }
 
 static bool
 my_next_row(GrantRemoteQuery *query, char **values, int *lengths, int ncols)
 {
-	not_yet();
+	GrantRemote *remote = query->remote;
+	MYSQL_ROW	row;
+	unsigned long *lens;
+	MemoryContext oldcxt;
+	int			i;
+
+	MemoryContextReset(query->row_cxt);
+	if (query->buffered)
+		return next_buffered_row(query, values, lengths, ncols);
+	if (query->done)
+		return false;
+
+	remote->call.res = remote->active_res;
+	(void) nb_run(remote, NB_FETCH_ROW, 0);
+	row = remote->call.row;
+	if (row == NULL)
+	{
+		if (mysql_errno(remote->conn) != 0)
+		{
+			char	   *sql = query->sql;
+
+			/* the stream broke off: the result is over either way */
+			remote->active_res = NULL;
+			remote->active = NULL;
+			query->done = true;
+			remote->owed_pos = remote->nowed;
+			drain_owed(remote, false);
+			raise_remote_error(remote, sql);
+		}
+		query_finish(query);
+		return false;
+	}
+	query->nrows++;
+	lens = mysql_fetch_lengths(remote->active_res);
+	oldcxt = MemoryContextSwitchTo(query->row_cxt);
+	for (i = 0; i < ncols; i++)
+	{
+		if (i >= query->nfields || row[i] == NULL)
+			values[i] = NULL;
+		else
+		{
+			int			len;
+
+			values[i] = to_server(row[i], (int) lens[i], &len);
+			if (lengths)
+				lengths[i] = len;
+		}
+	}
+	MemoryContextSwitchTo(oldcxt);
+	return true;
+}
+
+/*
+ * Read the rest of the active query's rows into its tuplestore, so the
+ * connection is free for another statement.  Each row is stored as one
+ * bytea: per column a 4-byte length (-1 for NULL) and the bytes.
+ */
+static void
+buffer_active(GrantRemote *remote)
+{
+	GrantRemoteQuery *query = remote->active;
+	MemoryContext oldcxt = MemoryContextSwitchTo(query->cxt);
+	TupleDesc	desc = CreateTemplateTupleDesc(1);
+	StringInfoData row;
+
+	TupleDescInitEntry(desc, (AttrNumber) 1, NULL, BYTEAOID, -1, 0);
+	query->store = tuplestore_begin_heap(false, false, work_mem);
+	query->store_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	query->buffered = true;
+	initStringInfo(&row);
+	for (;;)
+	{
+		MYSQL_ROW	r;
+		unsigned long *lens;
+		Datum		d;
+		bool		isnull = false;
+		int			i;
+
+		remote->call.res = remote->active_res;
+		(void) nb_run(remote, NB_FETCH_ROW, 0);
+		r = remote->call.row;
+		if (r == NULL)
+			break;
+		query->nrows++;
+		lens = mysql_fetch_lengths(remote->active_res);
+		resetStringInfo(&row);
+		appendStringInfoSpaces(&row, VARHDRSZ);
+		for (i = 0; i < query->nfields; i++)
+		{
+			int32		len = r[i] ? (int32) lens[i] : -1;
+
+			appendBinaryStringInfo(&row, (char *) &len, sizeof(len));
+			if (r[i])
+				appendBinaryStringInfo(&row, r[i], lens[i]);
+		}
+		SET_VARSIZE(row.data, row.len);
+		d = PointerGetDatum(row.data);
+		tuplestore_putvalues(query->store, desc, &d, &isnull);
+	}
+	pfree(row.data);
+	MemoryContextSwitchTo(oldcxt);
+	if (mysql_errno(remote->conn) != 0)
+	{
+		remote->active_res = NULL;
+		remote->active = NULL;
+		remote->owed_pos = remote->nowed;
+		drain_owed(remote, false);
+		raise_remote_error(remote, query->sql);
+	}
+	query_finish(query);
+	query->done = false;		/* rows remain, in the store */
+}
+
+/* the next row of a query whose rows were read ahead */
+static bool
+next_buffered_row(GrantRemoteQuery *query, char **values, int *lengths,
+				  int ncols)
+{
+	bytea	   *b;
+	const char *p;
+	MemoryContext oldcxt;
+	bool		isnull;
+	int			i;
+
+	if (query->store == NULL)
+		return false;
+	if (!tuplestore_gettupleslot(query->store, true, false, query->store_slot))
+	{
+		tuplestore_end(query->store);
+		query->store = NULL;
+		ExecDropSingleTupleTableSlot(query->store_slot);
+		query->store_slot = NULL;
+		query->done = true;
+		return false;
+	}
+	oldcxt = MemoryContextSwitchTo(query->row_cxt);
+	b = DatumGetByteaPCopy(slot_getattr(query->store_slot, 1, &isnull));
+	p = VARDATA(b);
+	for (i = 0; i < query->nfields; i++)
+	{
+		int32		len;
+		char	   *copy = NULL;
+
+		memcpy(&len, p, sizeof(len));
+		p += sizeof(len);
+		if (len >= 0)
+		{
+			copy = palloc(len + 1);
+			memcpy(copy, p, len);
+			copy[len] = '\0';
+			p += len;
+		}
+		if (i < ncols)
+		{
+			if (copy == NULL)
+				values[i] = NULL;
+			else
+			{
+				int			outlen;
+
+				values[i] = to_server(copy, len, &outlen);
+				if (lengths)
+					lengths[i] = outlen;
+			}
+		}
+	}
+	for (; i < ncols; i++)
+		values[i] = NULL;
+	MemoryContextSwitchTo(oldcxt);
+	return true;
 }
 
 static int
 my_nfields(GrantRemoteQuery *query)
 {
-	return 0;
+	return query->nfields;
 }
 
 /* MySQL answers in text */
@@ -264,26 +1579,104 @@ my_column_type(GrantRemoteQuery *query, int col)
 	return InvalidOid;
 }
 
+/*
+ * Rows changed by a command; for a statement with rows (INSERT ...
+ * RETURNING, DELETE ... RETURNING), the rows it returned.
+ */
 static uint64
 my_rows_affected(GrantRemoteQuery *query)
 {
-	return 0;
+	return query->affected;
 }
 
+/* read and drop what is left of the query's rows */
 static void
 my_close(GrantRemoteQuery *query)
 {
+	char	   *dummy[1];
+
+	if (query == NULL)
+		return;
+	if (query->buffered)
+	{
+		if (query->store)
+		{
+			tuplestore_end(query->store);
+			query->store = NULL;
+			ExecDropSingleTupleTableSlot(query->store_slot);
+			query->store_slot = NULL;
+		}
+		query->done = true;
+		return;
+	}
+	while (!query->done && my_next_row(query, dummy, NULL, 0))
+		;
 }
 
+/*
+ * After a local error: cancel what runs, complete an interrupted call,
+ * drop the streaming result and every answer owed, within a time limit.
+ * Never raises.  false when the connection must be dropped.
+ */
 static bool
 my_abort_cleanup(GrantRemote *remote)
 {
-	return remote->conn != NULL;
+	TimestampTz deadline;
+	bool		running;
+
+	if (my_is_broken(remote))
+		return false;
+	running = remote->call.op != NB_NONE || remote->active_res != NULL;
+	if (!running && remote->nowed == remote->owed_pos)
+	{
+		remote->active = NULL;
+		return true;
+	}
+	if (running)
+		my_cancel(remote);
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+										   CLEANUP_TIMEOUT_MS);
+	if (!drain_quietly(remote, deadline))
+	{
+		remote->broken = true;
+		return false;
+	}
+	return true;
 }
 
+/*
+ * KILL QUERY on a second, short-lived connection as the same user (who
+ * may always kill their own statements).  Never raises.
+ */
 static void
 my_cancel(GrantRemote *remote)
 {
+	MYSQL	   *conn;
+	MyConnParams p = remote->params;
+	char		sql[64];
+
+	if (remote->conn == NULL || remote->thread_id == 0)
+		return;
+	conn = mysql_init(NULL);
+	if (conn == NULL)
+		return;
+	p.connect_timeout = 2;
+	PG_TRY();
+	{
+		if (params_apply(conn, &p) == NULL &&
+			mysql_real_connect(conn, p.host, p.user, p.password, NULL,
+							   p.port, p.socket, 0) != NULL)
+		{
+			snprintf(sql, sizeof(sql), "KILL QUERY %lu", remote->thread_id);
+			(void) mysql_query(conn, sql);
+		}
+	}
+	PG_CATCH();
+	{
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	mysql_close(conn);
 }
 
 /* backticks, embedded backticks doubled: valid under every sql_mode */
@@ -302,19 +1695,18 @@ my_quote_identifier(StringInfo buf, const char *ident)
 	appendStringInfoChar(buf, '`');
 }
 
-/* a hex literal means the same bytes under every sql_mode */
+/*
+ * A hex string literal with the utf8mb4 introducer: the same characters
+ * under every sql_mode, whatever the value holds.
+ */
 static void
 my_quote_literal(StringInfo buf, const char *value)
 {
 	const unsigned char *p;
+	char	   *utf8 = (char *) pg_server_to_any(value, strlen(value), PG_UTF8);
 
-	if (*value == '\0')
-	{
-		appendStringInfoString(buf, "''");
-		return;
-	}
-	appendStringInfoString(buf, "X'");
-	for (p = (const unsigned char *) value; *p; p++)
+	appendStringInfoString(buf, "_utf8mb4 X'");
+	for (p = (const unsigned char *) utf8; *p; p++)
 		appendStringInfo(buf, "%02X", *p);
 	appendStringInfoChar(buf, '\'');
 }

@@ -273,7 +273,9 @@ enum GrantModifyPrivateIndex
 	GrantModifyValuesEnd,		/* Integer: INSERT, length of the SQL up to
 								 * the end of VALUES, for batching */
 	GrantModifyHasReturning,	/* Boolean */
-	GrantModifyRetrievedAttrs	/* Integer list: RETURNING attnums */
+	GrantModifyRetrievedAttrs,	/* Integer list: RETURNING attnums */
+	GrantModifyKeyAttrs			/* Integer list: row identity attnums, MySQL
+								 * only (absent: the row is found by ctid) */
 };
 
 /* ForeignScan fdw_private of a direct UPDATE/DELETE */
@@ -401,6 +403,52 @@ extern void grant_pg_deparse_direct_delete(StringInfo buf, PlannerInfo *root,
 										   List **retrieved_attrs);
 extern void grant_pg_deparse_truncate(StringInfo buf, List *rels,
 									  DropBehavior behavior, bool restart_seqs);
+
+/* in deparse_mysql.c */
+extern void grant_mysql_deparse_relation(StringInfo buf, Relation rel);
+extern bool grant_mysql_is_foreign_expr(PlannerInfo *root, RelOptInfo *rel,
+										Expr *expr);
+extern void grant_mysql_classify_conditions(PlannerInfo *root, RelOptInfo *rel,
+											List *conds, List **remote_conds,
+											List **local_conds);
+extern bool grant_mysql_pathkeys_are_shippable(PlannerInfo *root,
+											   RelOptInfo *rel, List *pathkeys);
+extern bool grant_mysql_limit_is_shippable(Node *node);
+extern void grant_mysql_deparse_select(StringInfo buf, PlannerInfo *root,
+									   RelOptInfo *rel, List *remote_conds,
+									   List *pathkeys, bool has_limit,
+									   List **retrieved_attrs,
+									   List **params_list);
+extern Bitmapset *grant_mysql_returning_attrs(Index rtindex, bool trig_after_row,
+											  List *with_check_options,
+											  List *returning_list);
+extern void grant_mysql_deparse_insert(StringInfo buf, Relation rel,
+									   List *target_attrs,
+									   Bitmapset *returning_attrs,
+									   List **retrieved_attrs,
+									   int *values_end_len);
+extern void grant_mysql_rebuild_insert_sql(StringInfo buf, Relation rel,
+										   const char *orig_sql,
+										   List *target_attrs,
+										   int values_end_len, int num_params,
+										   int nrows);
+extern List *grant_mysql_key_attrs(Relation rel);
+extern void grant_mysql_check_key(Relation rel, List *key_attrs);
+extern void grant_mysql_deparse_update(StringInfo buf, Relation rel,
+									   List *target_attrs, List *key_attrs);
+extern void grant_mysql_deparse_delete(StringInfo buf, Relation rel,
+									   List *key_attrs,
+									   Bitmapset *returning_attrs,
+									   List **retrieved_attrs);
+extern void grant_mysql_deparse_direct(StringInfo buf, PlannerInfo *root,
+									   Index rtindex, Relation rel,
+									   List *target_attrs, List *target_exprs,
+									   List *remote_conds,
+									   Bitmapset *returning_attrs,
+									   List **params_list,
+									   List **retrieved_attrs);
+extern bool grant_mysql_value_is_shippable(Node *expr, Oid coltype);
+extern void grant_mysql_deparse_truncate(StringInfo buf, Relation rel);
 
 /* in plan.c */
 

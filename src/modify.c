@@ -16,8 +16,13 @@
  * are skipped by the remote, and the local transaction aborts.
  *
  * UPDATE and DELETE that could not be pushed down whole find each remote
- * row by the ctid the scan fetched; they wait for each answer, so the
+ * row by the ctid the scan fetched (on MySQL: by its key columns, fetched
+ * as junk columns grant_key_<attnum>); they wait for each answer, so the
  * count of rows changed is exact.
+ *
+ * Values are sent in text forms that do not depend on the session's
+ * settings: ISO dates, timestamps with time zone in UTC, floats with
+ * every digit (see with_transmission_modes).
  *
  *-------------------------------------------------------------------------
  */
@@ -30,6 +35,7 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -74,6 +80,10 @@ typedef struct GrantModifyState
 	MemoryContext row_cxt;
 	bool		queued;			/* batches are queued, read at the end */
 	bool		do_nothing;		/* ON CONFLICT DO NOTHING: count rows */
+	bool		mysql;			/* the MySQL dialect */
+	int			nkeys;			/* MySQL row identity: key columns */
+	AttrNumber *key_junk;		/* their junk attnos in the subplan */
+	FmgrInfo   *key_outfuncs;
 } GrantModifyState;
 
 static GrantModifyState *modify_state_create(ModifyTableState *mtstate,
@@ -84,7 +94,10 @@ static GrantModifyState *modify_state_create(ModifyTableState *mtstate,
 static Oid	result_rel_userid(ResultRelInfo *rinfo, EState *estate);
 static int	compute_batch_size(GrantModifyState *fmstate, ResultRelInfo *rinfo);
 static const char **slot_params(GrantModifyState *fmstate, TupleTableSlot **slots,
-								int nrows, Datum ctid, bool with_ctid);
+								int nrows, const char **lead, int nlead);
+static int	with_transmission_modes(void);
+static void find_key_columns(GrantModifyState *fmstate, Plan *subplan,
+							 List *key_attrs);
 static const char *insert_sql_for(GrantModifyState *fmstate, int nrows);
 static TupleTableSlot *run_returning(GrantModifyState *fmstate,
 									 TupleTableSlot *slot, const char *sql,
@@ -148,6 +161,7 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 
 	table = GetForeignTable(RelationGetRelid(rel));
 	fmstate->server = GetForeignServer(table->serverid);
+	fmstate->mysql = grant_server_dialect(fmstate->server) == GRANT_ADAPTER_MYSQL;
 	fmstate->userid = result_rel_userid(rinfo, estate);
 
 	grant_route(fmstate->server, fmstate->userid, true, &fmstate->route);
@@ -232,23 +246,47 @@ compute_batch_size(GrantModifyState *fmstate, ResultRelInfo *rinfo)
 }
 
 /*
- * Text parameters for nrows rows: (ctid,) then the target attributes of
- * each row, in order.  In temp_cxt.
+ * Output functions write what the remote reads back whatever the local
+ * settings: ISO dates, postgres intervals, all float digits, UTC.  Returns
+ * the GUC nest level to pop with AtEOXact_GUC(true, level).
+ */
+static int
+with_transmission_modes(void)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("datestyle", "ISO", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("intervalstyle", "postgres", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("extra_float_digits", "3", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("timezone", "UTC", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+/*
+ * Text parameters for nrows rows: the nlead values of lead (the row
+ * identity), then the target attributes of each row, in order.  In
+ * temp_cxt.
  */
 static const char **
 slot_params(GrantModifyState *fmstate, TupleTableSlot **slots, int nrows,
-			Datum ctid, bool with_ctid)
+			const char **lead, int nlead)
 {
 	TupleDesc	tupdesc = RelationGetDescr(fmstate->rel);
 	const char **values;
 	int			n = 0;
 	int			r;
+	int			level;
 	MemoryContext oldcxt;
 
 	oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
-	values = palloc(sizeof(char *) * Max(nrows * fmstate->nparams + (with_ctid ? 1 : 0), 1));
-	if (with_ctid)
-		values[n++] = DatumGetCString(DirectFunctionCall1(tidout, ctid));
+	values = palloc(sizeof(char *) * Max(nrows * fmstate->nparams + nlead, 1));
+	for (n = 0; n < nlead; n++)
+		values[n] = lead[n];
+	level = with_transmission_modes();
 	for (r = 0; r < nrows; r++)
 	{
 		ListCell   *lc;
@@ -268,6 +306,7 @@ slot_params(GrantModifyState *fmstate, TupleTableSlot **slots, int nrows,
 			i++;
 		}
 	}
+	AtEOXact_GUC(true, level);
 	MemoryContextSwitchTo(oldcxt);
 	return values;
 }
@@ -286,9 +325,15 @@ insert_sql_for(GrantModifyState *fmstate, int nrows)
 
 	oldcxt = MemoryContextSwitchTo(GetMemoryChunkContext(fmstate));
 	initStringInfo(&buf);
-	grant_pg_rebuild_insert_sql(&buf, fmstate->rel, fmstate->sql,
-								fmstate->target_attrs, fmstate->values_end,
-								fmstate->nparams, nrows);
+	if (fmstate->mysql)
+		grant_mysql_rebuild_insert_sql(&buf, fmstate->rel, fmstate->sql,
+									   fmstate->target_attrs,
+									   fmstate->values_end,
+									   fmstate->nparams, nrows);
+	else
+		grant_pg_rebuild_insert_sql(&buf, fmstate->rel, fmstate->sql,
+									fmstate->target_attrs, fmstate->values_end,
+									fmstate->nparams, nrows);
 	if (fmstate->batch_sql)
 		pfree(fmstate->batch_sql);
 	fmstate->batch_sql = buf.data;
@@ -398,9 +443,43 @@ grantBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	{
 		Plan	   *subplan = outerPlanState(mtstate)->plan;
 
+		if (list_length(fdw_private) > GrantModifyKeyAttrs)
+		{
+			find_key_columns(fmstate, subplan,
+							 (List *) list_nth(fdw_private, GrantModifyKeyAttrs));
+			return;
+		}
 		fmstate->ctid_attno = ExecFindJunkAttributeInTlist(subplan->targetlist, "ctid");
 		if (!AttributeNumberIsValid(fmstate->ctid_attno))
 			elog(ERROR, "grant: could not find junk ctid column");
+	}
+}
+
+/* the junk columns carrying the MySQL key (see grantAddForeignUpdateTargets) */
+static void
+find_key_columns(GrantModifyState *fmstate, Plan *subplan, List *key_attrs)
+{
+	ListCell   *lc;
+	int			i = 0;
+
+	fmstate->nkeys = list_length(key_attrs);
+	fmstate->key_junk = palloc(sizeof(AttrNumber) * Max(fmstate->nkeys, 1));
+	fmstate->key_outfuncs = palloc0(sizeof(FmgrInfo) * Max(fmstate->nkeys, 1));
+	foreach(lc, key_attrs)
+	{
+		AttrNumber	attno = lfirst_int(lc);
+		char		name[32];
+		Oid			outfunc;
+		bool		isvarlena;
+
+		snprintf(name, sizeof(name), "grant_key_%d", attno);
+		fmstate->key_junk[i] = ExecFindJunkAttributeInTlist(subplan->targetlist, name);
+		if (!AttributeNumberIsValid(fmstate->key_junk[i]))
+			elog(ERROR, "grant: could not find junk column \"%s\"", name);
+		getTypeOutputInfo(TupleDescAttr(RelationGetDescr(fmstate->rel), attno - 1)->atttypid,
+						  &outfunc, &isvarlena);
+		fmgr_info(outfunc, &fmstate->key_outfuncs[i]);
+		i++;
 	}
 }
 
@@ -428,7 +507,7 @@ grantExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
 	int			nrows = *numSlots;
 
 	MemoryContextReset(fmstate->temp_cxt);
-	values = slot_params(fmstate, slots, nrows, (Datum) 0, false);
+	values = slot_params(fmstate, slots, nrows, NULL, 0);
 	sql = insert_sql_for(fmstate, nrows);
 
 	/*
@@ -467,7 +546,7 @@ grantExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	const char **values;
 
 	MemoryContextReset(fmstate->temp_cxt);
-	values = slot_params(fmstate, &slot, 1, (Datum) 0, false);
+	values = slot_params(fmstate, &slot, 1, NULL, 0);
 	return run_returning(fmstate, slot, fmstate->sql, fmstate->nparams, values);
 }
 
@@ -482,14 +561,42 @@ modify_by_ctid(GrantModifyState *fmstate, TupleTableSlot *slot,
 	Datum		ctid;
 	bool		isnull;
 	const char **values;
+	const char **lead;
+	int			nlead = Max(fmstate->nkeys, 1);
+	int			i;
 
-	ctid = ExecGetJunkAttribute(planSlot, fmstate->ctid_attno, &isnull);
-	if (isnull)
-		elog(ERROR, "grant: ctid is NULL");
 	MemoryContextReset(fmstate->temp_cxt);
-	values = slot_params(fmstate, &slot, with_values ? 1 : 0, ctid, true);
+	lead = MemoryContextAlloc(fmstate->temp_cxt, sizeof(char *) * nlead);
+	if (fmstate->nkeys > 0)
+	{
+		/* the key values, as the remote reads them back */
+		int			level = with_transmission_modes();
+
+		for (i = 0; i < fmstate->nkeys; i++)
+		{
+			Datum		key = ExecGetJunkAttribute(planSlot, fmstate->key_junk[i],
+												   &isnull);
+
+			if (isnull)
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("a key column of a row of foreign table \"%s\" is NULL",
+								RelationGetRelationName(fmstate->rel)),
+						 errdetail("The row cannot be found again on the remote.")));
+			lead[i] = OutputFunctionCall(&fmstate->key_outfuncs[i], key);
+		}
+		AtEOXact_GUC(true, level);
+	}
+	else
+	{
+		ctid = ExecGetJunkAttribute(planSlot, fmstate->ctid_attno, &isnull);
+		if (isnull)
+			elog(ERROR, "grant: ctid is NULL");
+		lead[0] = DatumGetCString(DirectFunctionCall1(tidout, ctid));
+	}
+	values = slot_params(fmstate, &slot, with_values ? 1 : 0, lead, nlead);
 	return run_returning(fmstate, slot, fmstate->sql,
-						 (with_values ? fmstate->nparams : 0) + 1, values);
+						 (with_values ? fmstate->nparams : 0) + nlead, values);
 }
 
 TupleTableSlot *
@@ -557,9 +664,24 @@ grantBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
 			target_attrs = lappend_int(target_attrs, attnum);
 	}
 	initStringInfo(&sql);
-	grant_pg_deparse_insert_sql(&sql, rel, target_attrs, do_nothing,
-								rinfo->ri_returningList != NIL,
-								&retrieved_attrs, &values_end);
+	if (grant_server_dialect(GetForeignServer(GetForeignTable(RelationGetRelid(rel))->serverid)) ==
+		GRANT_ADAPTER_MYSQL)
+	{
+		if (do_nothing)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("ON CONFLICT is not supported on MySQL foreign table \"%s\"",
+							RelationGetRelationName(rel))));
+		grant_mysql_deparse_insert(&sql, rel, target_attrs,
+								   rinfo->ri_returningList != NIL ||
+								   (rel->trigdesc && rel->trigdesc->trig_insert_after_row) ?
+								   bms_make_singleton(0 - FirstLowInvalidHeapAttributeNumber) : NULL,
+								   &retrieved_attrs, &values_end);
+	}
+	else
+		grant_pg_deparse_insert_sql(&sql, rel, target_attrs, do_nothing,
+									rinfo->ri_returningList != NIL,
+									&retrieved_attrs, &values_end);
 
 	rinfo->ri_FdwState = modify_state_create(mtstate, rinfo, CMD_INSERT, sql.data,
 											 target_attrs, values_end,
@@ -629,10 +751,30 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 			if (GetForeignTable(RelationGetRelid(rel))->serverid == serverid)
 				server_rels = lappend(server_rels, rel);
 		}
+		grant_route(server, GetUserId(), true, &route);
+		if (grant_server_dialect(server) == GRANT_ADAPTER_MYSQL)
+		{
+			/* one DELETE per table: MySQL's TRUNCATE would commit */
+			if (behavior == DROP_CASCADE || restart_seqs)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("TRUNCATE ... CASCADE and RESTART IDENTITY are not supported on MySQL foreign tables")));
+			conn = grant_get_connection(server, GetUserId(), route.endpoint);
+			grant_connection_wrote(conn);
+			adapter = grant_connection_adapter(conn);
+			foreach(lc2, server_rels)
+			{
+				initStringInfo(&sql);
+				grant_mysql_deparse_truncate(&sql, (Relation) lfirst(lc2));
+				query = adapter->query(grant_connection_remote(conn), sql.data,
+									   NULL, 0, NULL, false);
+				adapter->close(query);
+			}
+			continue;
+		}
 		initStringInfo(&sql);
 		grant_pg_deparse_truncate(&sql, server_rels, behavior, restart_seqs);
 
-		grant_route(server, GetUserId(), true, &route);
 		conn = grant_get_connection(server, GetUserId(), route.endpoint);
 		grant_connection_wrote(conn);
 		adapter = grant_connection_adapter(conn);

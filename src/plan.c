@@ -18,7 +18,10 @@
  *	- UPDATE and DELETE run as one remote statement (direct modify) when
  *	  the scan below has no local condition, every SET expression ships,
  *	  and no local trigger, WITH CHECK OPTION or generated column needs to
- *	  see the rows; otherwise row by row, by ctid.
+ *	  see the rows; otherwise row by row, by ctid (PostgreSQL) or by the
+ *	  key columns (MySQL, see grant_mysql_key_attrs).
+ *	- A MySQL relation is shipped as a single-table SELECT (conditions,
+ *	  ORDER BY, LIMIT) by deparse_mysql.c; joins and aggregates stay local.
  *
  *-------------------------------------------------------------------------
  */
@@ -59,6 +62,17 @@
 #define GRANT_UNKNOWN_PAGES			10
 
 static bool dialect_is_pg(GrantRelInfo *info);
+static bool expr_ships(PlannerInfo *root, RelOptInfo *rel, GrantRelInfo *info,
+					   Expr *expr);
+static bool pathkeys_ship(PlannerInfo *root, RelOptInfo *rel,
+						  GrantRelInfo *info, List *pathkeys);
+static List *plan_mysql_modify(PlannerInfo *root, ModifyTable *plan,
+							   Index resultRelation, int subplan_index,
+							   Relation rel, List *target_attrs);
+static bool plan_mysql_direct(PlannerInfo *root, ModifyTable *plan,
+							  Index resultRelation, int subplan_index,
+							  ForeignScan *fscan, Relation rel,
+							  List *target_attrs, List *target_exprs);
 static ForeignScan *find_direct_modify_scan(ModifyTable *plan,
 											Index resultRelation,
 											int subplan_index);
@@ -69,6 +83,24 @@ static bool
 dialect_is_pg(GrantRelInfo *info)
 {
 	return info->dialect == GRANT_ADAPTER_POSTGRESQL;
+}
+
+/* can the relation's dialect evaluate expr remotely as we would? */
+static bool
+expr_ships(PlannerInfo *root, RelOptInfo *rel, GrantRelInfo *info, Expr *expr)
+{
+	if (dialect_is_pg(info))
+		return grant_pg_is_foreign_expr(root, rel, expr);
+	return grant_mysql_is_foreign_expr(root, rel, expr);
+}
+
+static bool
+pathkeys_ship(PlannerInfo *root, RelOptInfo *rel, GrantRelInfo *info,
+			  List *pathkeys)
+{
+	if (dialect_is_pg(info))
+		return grant_pg_pathkeys_are_shippable(root, rel, pathkeys);
+	return grant_mysql_pathkeys_are_shippable(root, rel, pathkeys);
 }
 
 /*
@@ -174,13 +206,14 @@ grantGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	info->dialect = grant_server_dialect(info->server);
 	info->fetch_size = GRANT_DEFAULT_FETCH_SIZE;
 	info->relation_index = baserel->relid;
-	info->pushdown_safe = dialect_is_pg(info);
+	info->pushdown_safe = true;
 
 	if (dialect_is_pg(info))
 		grant_pg_classify_conditions(root, baserel, baserel->baserestrictinfo,
 									 &info->remote_conds, &info->local_conds);
 	else
-		info->local_conds = list_copy(baserel->baserestrictinfo);
+		grant_mysql_classify_conditions(root, baserel, baserel->baserestrictinfo,
+										&info->remote_conds, &info->local_conds);
 
 	/* columns for the output and for the conditions checked here */
 	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid,
@@ -241,8 +274,8 @@ grantGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 	add_path(baserel, (Path *) path);
 
 	info->qp_is_pushdown_safe = false;
-	if (dialect_is_pg(info) && root->query_pathkeys != NIL &&
-		grant_pg_pathkeys_are_shippable(root, baserel, root->query_pathkeys))
+	if (root->query_pathkeys != NIL &&
+		pathkeys_ship(root, baserel, info, root->query_pathkeys))
 	{
 		GrantPathExtra extra;
 		double		rows;
@@ -287,13 +320,6 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 	StringInfoData sql;
 	ListCell   *lc;
 
-	if (!dialect_is_pg(info))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("queries on foreign tables of server \"%s\" are not supported yet",
-						info->server ? info->server->servername : "?"),
-				 errdetail("No SQL generator exists yet for its dialect.")));
-
 	if (best_path->fdw_private != NIL)
 	{
 		has_final_sort = boolVal(linitial(best_path->fdw_private));
@@ -319,7 +345,7 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 				remote_conds = lappend(remote_conds, ri);
 			else if (list_member_ptr(info->local_conds, ri))
 				local_exprs = lappend(local_exprs, ri->clause);
-			else if (grant_pg_is_foreign_expr(root, foreignrel, ri->clause))
+			else if (expr_ships(root, foreignrel, info, ri->clause))
 				remote_conds = lappend(remote_conds, ri);
 			else
 				local_exprs = lappend(local_exprs, ri->clause);
@@ -342,10 +368,15 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 	}
 
 	initStringInfo(&sql);
-	grant_pg_deparse_select(&sql, root, foreignrel, fdw_scan_tlist,
-							remote_conds, best_path->path.pathkeys,
-							has_final_sort, has_limit,
-							&retrieved_attrs, &params_list);
+	if (dialect_is_pg(info))
+		grant_pg_deparse_select(&sql, root, foreignrel, fdw_scan_tlist,
+								remote_conds, best_path->path.pathkeys,
+								has_final_sort, has_limit,
+								&retrieved_attrs, &params_list);
+	else
+		grant_mysql_deparse_select(&sql, root, foreignrel, remote_conds,
+								   best_path->path.pathkeys, has_limit,
+								   &retrieved_attrs, &params_list);
 
 	fdw_private = list_make4(makeString(sql.data),
 							 retrieved_attrs,
@@ -361,17 +392,38 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 							outer_plan);
 }
 
-/* AddForeignUpdateTargets: rows are identified by their remote ctid */
+/*
+ * AddForeignUpdateTargets: rows are identified by their remote ctid, or
+ * on MySQL by their key columns (junk columns "grant_key_<attnum>").  A
+ * MySQL table without a key gets none here: a direct modification needs
+ * none, and planning it row by row fails with a clear error.
+ */
 void
 grantAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 							 RangeTblEntry *target_rte,
 							 Relation target_relation)
 {
 	Var		   *var;
+	ForeignTable *table = GetForeignTable(RelationGetRelid(target_relation));
+	ListCell   *lc;
 
-	var = makeVar(rtindex, SelfItemPointerAttributeNumber, TIDOID, -1,
-				  InvalidOid, 0);
-	add_row_identity_var(root, var, rtindex, "ctid");
+	if (grant_server_dialect(GetForeignServer(table->serverid)) == GRANT_ADAPTER_POSTGRESQL)
+	{
+		var = makeVar(rtindex, SelfItemPointerAttributeNumber, TIDOID, -1,
+					  InvalidOid, 0);
+		add_row_identity_var(root, var, rtindex, "ctid");
+		return;
+	}
+	foreach(lc, grant_mysql_key_attrs(target_relation))
+	{
+		AttrNumber	attno = lfirst_int(lc);
+		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(target_relation),
+											  attno - 1);
+
+		var = makeVar(rtindex, attno, att->atttypid, att->atttypmod,
+					  att->attcollation, 0);
+		add_row_identity_var(root, var, rtindex, psprintf("grant_key_%d", attno));
+	}
 }
 
 /*
@@ -427,6 +479,16 @@ grantPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 		wco_list = (List *) list_nth(plan->withCheckOptionLists, subplan_index);
 	if (plan->returningLists != NIL)
 		returning_list = (List *) list_nth(plan->returningLists, subplan_index);
+
+	if (grant_server_dialect(GetForeignServer(GetForeignTable(rte->relid)->serverid)) ==
+		GRANT_ADAPTER_MYSQL)
+	{
+		List	   *result = plan_mysql_modify(root, plan, resultRelation,
+											   subplan_index, rel, target_attrs);
+
+		table_close(rel, NoLock);
+		return result;
+	}
 
 	if (plan->onConflictAction == ONCONFLICT_NOTHING)
 		do_nothing = true;
@@ -532,7 +594,7 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 
 	foreignrel = find_base_rel(root, resultRelation);
 	info = (GrantRelInfo *) foreignrel->fdw_private;
-	if (info == NULL || !dialect_is_pg(info))
+	if (info == NULL)
 		return false;
 
 	/* row triggers and WITH CHECK OPTION need the rows locally */
@@ -552,7 +614,10 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 
 			if (lfirst_int(lc2) <= InvalidAttrNumber)
 				return false;
-			if (!grant_pg_is_foreign_expr(root, foreignrel, tle->expr))
+			if (dialect_is_pg(info) ?
+				!grant_pg_is_foreign_expr(root, foreignrel, tle->expr) :
+				!grant_mysql_value_is_shippable((Node *) tle->expr,
+												exprType((Node *) tle->expr)))
 				return false;
 			target_exprs = lappend(target_exprs, tle->expr);
 		}
@@ -567,6 +632,16 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	{
 		table_close(rel, NoLock);
 		return false;
+	}
+
+	if (!dialect_is_pg(info))
+	{
+		bool		done = plan_mysql_direct(root, plan, resultRelation,
+											 subplan_index, fscan, rel,
+											 target_attrs, target_exprs);
+
+		table_close(rel, NoLock);
+		return done;
 	}
 
 	if (plan->returningLists != NIL)
@@ -587,6 +662,116 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	table_close(rel, NoLock);
 
 	fscan->operation = operation;
+	fscan->resultRelation = resultRelation;
+	fscan->fdw_exprs = params_list;
+	fscan->fdw_private = list_make4(makeString(sql.data),
+									makeBoolean(retrieved_attrs != NIL),
+									retrieved_attrs,
+									makeBoolean(plan->canSetTag));
+	return true;
+}
+
+/*
+ * PlanForeignModify on MySQL: INSERT (MariaDB's RETURNING where needed),
+ * UPDATE and DELETE by the key columns, whose values come first among the
+ * parameters.  What MySQL cannot do as PostgreSQL means it is refused
+ * here, before anything runs.
+ */
+static List *
+plan_mysql_modify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
+				  int subplan_index, Relation rel, List *target_attrs)
+{
+	CmdType		operation = plan->operation;
+	TriggerDesc *trig = rel->trigdesc;
+	List	   *wco_list = NIL;
+	List	   *returning_list = NIL;
+	List	   *retrieved_attrs = NIL;
+	List	   *key_attrs = NIL;
+	Bitmapset  *returning_attrs;
+	int			values_end_len = -1;
+	StringInfoData sql;
+
+	if (plan->withCheckOptionLists != NIL)
+		wco_list = (List *) list_nth(plan->withCheckOptionLists, subplan_index);
+	if (plan->returningLists != NIL)
+		returning_list = (List *) list_nth(plan->returningLists, subplan_index);
+	if (plan->onConflictAction != ONCONFLICT_NONE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("ON CONFLICT is not supported on MySQL foreign table \"%s\"",
+						RelationGetRelationName(rel)),
+				 errdetail("MySQL's INSERT IGNORE would also hide other errors, and ON DUPLICATE KEY UPDATE miscounts the rows inserted.")));
+
+	initStringInfo(&sql);
+	switch (operation)
+	{
+		case CMD_INSERT:
+			returning_attrs = grant_mysql_returning_attrs(resultRelation,
+														  trig && trig->trig_insert_after_row,
+														  wco_list, returning_list);
+			grant_mysql_deparse_insert(&sql, rel, target_attrs, returning_attrs,
+									   &retrieved_attrs, &values_end_len);
+			break;
+		case CMD_UPDATE:
+			if (returning_list != NIL || wco_list != NIL ||
+				(trig && trig->trig_update_after_row))
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("UPDATE with RETURNING, WITH CHECK OPTION or AFTER ROW triggers is not supported on MySQL foreign table \"%s\"",
+								RelationGetRelationName(rel)),
+						 errdetail("MySQL cannot return the rows an UPDATE changed.")));
+			key_attrs = grant_mysql_key_attrs(rel);
+			grant_mysql_check_key(rel, key_attrs);
+			grant_mysql_deparse_update(&sql, rel, target_attrs, key_attrs);
+			break;
+		case CMD_DELETE:
+			key_attrs = grant_mysql_key_attrs(rel);
+			grant_mysql_check_key(rel, key_attrs);
+			returning_attrs = grant_mysql_returning_attrs(resultRelation,
+														  trig && trig->trig_delete_after_row,
+														  NIL, returning_list);
+			grant_mysql_deparse_delete(&sql, rel, key_attrs, returning_attrs,
+									   &retrieved_attrs);
+			break;
+		default:
+			elog(ERROR, "unexpected operation: %d", (int) operation);
+			break;
+	}
+	return lappend(list_make5(makeString(sql.data), target_attrs,
+							  makeInteger(values_end_len),
+							  makeBoolean(retrieved_attrs != NIL),
+							  retrieved_attrs),
+				   key_attrs);
+}
+
+/*
+ * PlanDirectModify on MySQL: the UPDATE or DELETE as one statement when
+ * every condition and value ships.  UPDATE ... RETURNING is left to the
+ * row-by-row path (which refuses it: MySQL can't return updated rows).
+ */
+static bool
+plan_mysql_direct(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
+				  int subplan_index, ForeignScan *fscan, Relation rel,
+				  List *target_attrs, List *target_exprs)
+{
+	List	   *returning_list = NIL;
+	List	   *params_list = NIL;
+	List	   *retrieved_attrs = NIL;
+	StringInfoData sql;
+
+	if (plan->returningLists != NIL)
+		returning_list = (List *) list_nth(plan->returningLists, subplan_index);
+	if (plan->operation == CMD_UPDATE && returning_list != NIL)
+		return false;
+
+	initStringInfo(&sql);
+	grant_mysql_deparse_direct(&sql, root, resultRelation, rel, target_attrs,
+							   target_exprs, fscan->fdw_recheck_quals,
+							   grant_mysql_returning_attrs(resultRelation, false,
+														   NIL, returning_list),
+							   &params_list, &retrieved_attrs);
+
+	fscan->operation = plan->operation;
 	fscan->resultRelation = resultRelation;
 	fscan->fdw_exprs = params_list;
 	fscan->fdw_private = list_make4(makeString(sql.data),

@@ -17,6 +17,9 @@
  *	  there are no grouping sets.
  *	- LIMIT/OFFSET ship only on top of a relation with no local condition,
  *	  with the query's ORDER BY shipped too when there is one.
+ *	- On MySQL only the query's ORDER BY and LIMIT/OFFSET (constants) are
+ *	  added on top of a single table; joins and aggregation stay local
+ *	  (see deparse_mysql.c for why).
  *	- Each upper or join relation gets a GrantRelInfo in fdw_private,
  *	  with pushdown_safe false when it can't be computed remotely, so later
  *	  stages can tell.
@@ -602,11 +605,17 @@ add_final_path(PlannerInfo *root, RelOptInfo *input_rel,
 	/* LIMIT counts rows after every condition */
 	if (iinfo->local_conds != NIL)
 		return;
-	if (query->limitOffset != NULL &&
-		!grant_pg_is_foreign_expr(root, rel, (Expr *) query->limitOffset))
-		return;
-	if (query->limitCount != NULL &&
-		!grant_pg_is_foreign_expr(root, rel, (Expr *) query->limitCount))
+	if (iinfo->dialect != GRANT_ADAPTER_POSTGRESQL)
+	{
+		if (IS_UPPER_REL(rel) ||
+			!grant_mysql_limit_is_shippable(query->limitOffset) ||
+			!grant_mysql_limit_is_shippable(query->limitCount))
+			return;
+	}
+	else if ((query->limitOffset != NULL &&
+			  !grant_pg_is_foreign_expr(root, rel, (Expr *) query->limitOffset)) ||
+			 (query->limitCount != NULL &&
+			  !grant_pg_is_foreign_expr(root, rel, (Expr *) query->limitCount)))
 		return;
 
 	pextra.has_limit = true;
@@ -641,7 +650,8 @@ grantGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
 
 	if (iinfo == NULL || !iinfo->pushdown_safe)
 		return;
-	if (iinfo->dialect != GRANT_ADAPTER_POSTGRESQL)
+	if (iinfo->dialect != GRANT_ADAPTER_POSTGRESQL &&
+		stage == UPPERREL_GROUP_AGG)
 		return;
 	if (stage != UPPERREL_GROUP_AGG && stage != UPPERREL_ORDERED &&
 		stage != UPPERREL_FINAL)
