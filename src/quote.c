@@ -572,7 +572,8 @@ grant_append_literal(StringInfo buf, GrantAdapterKind dialect, Datum value,
  * rather than silently truncated.  MySQL: always in backticks with
  * backticks doubled (backticks mean the same under ANSI_QUOTES); refused
  * when MySQL would not keep it as written: more than 64 characters, a
- * trailing space, a character outside the Basic Multilingual Plane.
+ * trailing space (or tab, newline...), a character outside the Basic
+ * Multilingual Plane.
  */
 void
 grant_append_identifier(StringInfo buf, GrantAdapterKind dialect,
@@ -606,11 +607,11 @@ grant_append_identifier(StringInfo buf, GrantAdapterKind dialect,
 					(errcode(ERRCODE_NAME_TOO_LONG),
 					 errmsg("identifier \"%s\" is too long for MySQL", name),
 					 errdetail("MySQL identifiers have at most 64 characters; this one has %d.", nchars)));
-		if (utf8[len - 1] == ' ')
+		if (strchr(" \t\n\v\f\r", utf8[len - 1]) != NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_NAME),
 					 errmsg("cannot quote identifier \"%s\" for MySQL", name),
-					 errdetail("MySQL identifiers cannot end with a space.")));
+					 errdetail("MySQL identifiers cannot end with a space or other white space.")));
 		appendStringInfoChar(buf, '`');
 		for (p = (const unsigned char *) utf8; *p; p++)
 		{
@@ -1087,7 +1088,9 @@ grant_sanitize_sql(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_UNDEFINED_PARAMETER),
 						 errmsg("there is no argument for placeholder %.*s",
 								ph->length, sql + ph->offset),
-						 errdetail("%d arguments were given.", nargs)));
+						 errdetail_plural("%d argument was given.",
+										  "%d arguments were given.",
+										  nargs, nargs)));
 			used[ph->number - 1] = true;
 		}
 	}
