@@ -9,6 +9,46 @@
  * ---------------------------------------------------------------------
  */
 
+-- CREATE EXTENSION adopts a schema grant_fdw that exists already, whoever
+-- owns it and whatever it holds: its owner could later drop and replace
+-- any object in it, establish_connection included.  Accept only the schema
+-- this very command created (its row is new in this transaction) or, as
+-- pg_dump's output creates it before the extension, an empty one owned by
+-- a superuser in which nobody else may create objects.  This runs before
+-- anything below changes the schema's row.
+DO $$
+DECLARE
+  nsp pg_catalog.oid;
+  fresh boolean;
+BEGIN
+  SELECT n.oid, n.xmin OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id()::pg_catalog.xid
+    INTO nsp, fresh
+    FROM pg_catalog.pg_namespace n
+   WHERE n.nspname OPERATOR(pg_catalog.=) 'grant_fdw';
+  IF fresh THEN
+    RETURN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n
+                   JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+                  WHERE n.oid OPERATOR(pg_catalog.=) nsp AND r.rolsuper)
+     OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                 WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass
+                   AND d.refobjid OPERATOR(pg_catalog.=) nsp
+                   AND d.classid OPERATOR(pg_catalog.<>) 'pg_catalog.pg_extension'::pg_catalog.regclass)
+     OR EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n,
+                       pg_catalog.aclexplode(n.nspacl) a
+                 WHERE n.oid OPERATOR(pg_catalog.=) nsp
+                   AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner
+                   AND a.privilege_type OPERATOR(pg_catalog.=) 'CREATE') THEN
+    RAISE EXCEPTION USING
+      ERRCODE = 'duplicate_schema',
+      MESSAGE = 'schema "grant_fdw" already exists',
+      DETAIL = 'CREATE EXTENSION "grant" would adopt it with its owner, contents and privileges.',
+      HINT = 'Check what the schema holds and who owns it, then drop or rename it before creating the extension.';
+  END IF;
+END
+$$;
+
 -- The schema is created by CREATE EXTENSION without privileges for others;
 -- everyone may look up its objects (each object's own privileges still apply).
 GRANT USAGE ON SCHEMA grant_fdw TO PUBLIC;
@@ -18,7 +58,8 @@ GRANT USAGE ON SCHEMA grant_fdw TO PUBLIC;
 -- extension and is only created when missing.
 DO $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'grant_admin') THEN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                  WHERE r.rolname OPERATOR(pg_catalog.=) 'grant_admin') THEN
     CREATE ROLE grant_admin NOLOGIN;
   END IF;
 END
@@ -68,6 +109,10 @@ CREATE TRIGGER endpoints_invalidate
   AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grant_fdw.endpoints
   FOR EACH STATEMENT EXECUTE FUNCTION grant_fdw.registry_invalidate();
 
+-- Not SECURITY DEFINER: the C code checks what the caller may register as
+-- the caller (a grant_admin member is no superuser), then acts as the
+-- table's owner for its own fixed statements.  The search_path setting
+-- keeps those statements from ever resolving to a caller's object.
 CREATE FUNCTION grant_fdw.establish_connection(
   database text,
   adapter text,
@@ -77,7 +122,7 @@ CREATE FUNCTION grant_fdw.establish_connection(
   weight integer DEFAULT 1)
 RETURNS integer
 AS 'MODULE_PATHNAME', 'grant_establish_connection'
-LANGUAGE C VOLATILE SECURITY DEFINER
+LANGUAGE C VOLATILE
 SET search_path = pg_catalog, pg_temp;
 
 COMMENT ON FUNCTION grant_fdw.establish_connection(text, text, text, text, text, integer) IS
@@ -90,7 +135,7 @@ CREATE FUNCTION grant_fdw.remove_connection(
   url text DEFAULT NULL)
 RETURNS integer
 AS 'MODULE_PATHNAME', 'grant_remove_connection'
-LANGUAGE C VOLATILE SECURITY DEFINER
+LANGUAGE C VOLATILE
 SET search_path = pg_catalog, pg_temp;
 
 COMMENT ON FUNCTION grant_fdw.remove_connection(text, text, text, text) IS

@@ -633,6 +633,8 @@ extern void grant_health_set_lag(const GrantEndpoint *ep, int64 lag_ms);
 
 /* in option.c */
 extern bool grant_option_is_secret(const char *name);
+extern bool grant_option_is_superuser_only(const char *name);
+extern void grant_check_endpoint_privileges(const GrantEndpoint *ep);
 extern char *grant_get_option(List *options, const char *name);
 extern GrantEndpoint *grant_server_endpoint(ForeignServer *server);
 extern char *grant_server_database(ForeignServer *server);

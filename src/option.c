@@ -24,6 +24,9 @@
  *	                                  connect_timeout, ... (pg_libpq_options)
  *	server        MySQL parameters    registry-less MySQL: charset, ssl-mode,
  *	                                  ... (as in a mysql:// URL, see url.c)
+ *	                                  sslcert, sslkey, passfile, service,
+ *	                                  ssl-cert, ssl-key, socket: superusers
+ *	                                  only (superuser_only_options)
  *	server        fetch_size          rows fetched per round trip (> 0)
  *	server        batch_size          rows sent per remote INSERT (> 0)
  *	server        updatable           whether tables accept INSERT, UPDATE,
@@ -50,9 +53,20 @@
  *	column        key                 whether the column is part of the row
  *	                                  identity
  *
- * Invariant: server options are readable by everyone (pg_foreign_server),
- * so a password or other secret is refused there; it belongs in a user
- * mapping or the registry.  No error here prints a secret's value.
+ * Invariants:
+ *	- Server options are readable by everyone (pg_foreign_server), so a
+ *	  password or other secret is refused there; it belongs in a user
+ *	  mapping or the registry.  No error here prints a secret's value.
+ *	- What would let a user borrow the local server's own identity is
+ *	  refused to non-superusers when it is set, wherever it is set: the
+ *	  options of superuser_only_options (in server options, in a server's
+ *	  url, in a URL registered by a grant_admin member), a MySQL endpoint
+ *	  reached through a Unix socket, password_required 'false'.
+ *	- A server naming a registry database uses the registry's credentials,
+ *	  so only those who may administer the registry may create or alter one.
+ *	- One endpoint is one host: a list of hosts is refused, so the
+ *	  password check after connecting is about the one server reached.
+ *	  See docs/SECURITY.md.
  *
  *-------------------------------------------------------------------------
  */
@@ -68,6 +82,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "utils/acl.h"
 #include "utils/guc.h"
 #include "utils/varlena.h"
 #include "utils/builtins.h"
@@ -135,9 +150,8 @@ static const GrantOption grant_options[] = {
 
 /*
  * libpq keywords a registry-less PostgreSQL server may set.  Left out:
- * credentials (user mapping), client_encoding and replication (grant's
- * business), and keywords that read files chosen by whoever owns the
- * server beyond what TLS needs (passfile, service).
+ * credentials (user mapping) and client_encoding and replication (grant's
+ * business).  Some are for superusers only: see superuser_only_options.
  */
 static const GrantOption pg_libpq_options[] = {
 	{"application_name", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
@@ -151,7 +165,9 @@ static const GrantOption pg_libpq_options[] = {
 	{"keepalives_interval", ForeignServerRelationId, OPT_NONNEGATIVE_INT, OPT_ENDPOINT},
 	{"krbsrvname", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
 	{"options", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"passfile", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
 	{"requirepeer", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
+	{"service", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
 	{"ssl_max_protocol_version", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
 	{"ssl_min_protocol_version", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
 	{"sslcert", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
@@ -172,6 +188,20 @@ static const char *const secret_options[] = {
 	"password", "sslpassword", "ssl-passphrase", NULL
 };
 
+/*
+ * Connection options only a superuser may set, wherever they appear.  Each
+ * makes the local server present a credential of its own OS user, or read
+ * one from a file of that user's choosing: a client certificate and its key
+ * (and the key's passphrase, useless without one), a password file, a
+ * service file (which may name all of these), and for MySQL a Unix socket,
+ * where the unix_socket plugin authenticates the local OS user whatever
+ * password is sent.
+ */
+static const char *const superuser_only_options[] = {
+	"sslcert", "sslkey", "sslpassword", "passfile", "service",
+	"ssl-cert", "ssl-key", "ssl-passphrase", "socket", NULL
+};
+
 PG_FUNCTION_INFO_V1(grant_fdw_validator);
 
 static const GrantOption *find_option(const GrantOption *table,
@@ -182,6 +212,8 @@ static void validate_options(List *options, Oid context);
 static void validate_server(List *options);
 static bool server_adapter_from_options(List *options, GrantAdapterKind *kind);
 static bool names_match(const char *a, const char *b);
+static GrantEndpoint *endpoint_from_options(List *options, const char *name);
+static bool may_use_registry(void);
 
 /*
  * grant_fdw.grant_fdw_validator(text[], oid): check the options of a
@@ -302,8 +334,25 @@ validate_server(List *options)
 				strcmp(def->defname, "port") == 0 ||
 				strcmp(def->defname, "dbname") == 0)
 				part_opt = def;
+			/* as in url.c: one endpoint, one server */
+			if ((strcmp(def->defname, "host") == 0 ||
+				 strcmp(def->defname, "hostaddr") == 0) &&
+				strchr(defGetString(def), ',') != NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("connection option \"%s\" lists more than one value",
+								def->defname),
+						 errhint("Create a server per remote server, or register each as an endpoint of a registry database.")));
 		}
 	}
+
+	if (database != NULL && !may_use_registry())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to create or alter a server for registry database \"%s\"",
+						defGetString(database)),
+				 errdetail("Such a server connects with the credentials of the registry."),
+				 errhint("Only superusers and members of grant_admin may set option \"database\"; others use a server an administrator created and was granted USAGE on.")));
 
 	if (database != NULL && (url != NULL || endpoint_opt != NULL))
 		ereport(ERROR,
@@ -317,6 +366,59 @@ validate_server(List *options)
 				 errmsg("option \"%s\" cannot be used with option \"url\"",
 						part_opt->defname),
 				 errhint("Give the endpoint either as a URL or as host, port and dbname.")));
+
+	if (database == NULL)
+		grant_check_endpoint_privileges(endpoint_from_options(options, ""));
+}
+
+/* may the current user use the registry's credentials through a server? */
+static bool
+may_use_registry(void)
+{
+	Oid			admin;
+
+	if (superuser())
+		return true;
+	admin = get_role_oid("grant_admin", true);
+	return OidIsValid(admin) && has_privs_of_role(GetUserId(), admin);
+}
+
+/*
+ * Refuse to a non-superuser an endpoint that could borrow the local
+ * server's identity: one with a superuser-only option, or a MySQL
+ * endpoint reached through a Unix socket (the client library takes one
+ * for host "localhost" or no host).  Called when an endpoint is defined:
+ * by the validator for a registry-less server and by
+ * grant_fdw.establish_connection for a registered URL.
+ */
+void
+grant_check_endpoint_privileges(const GrantEndpoint *ep)
+{
+	ListCell   *lc;
+
+	if (superuser())
+		return;
+
+	foreach(lc, ep->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (grant_option_is_superuser_only(def->defname))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("only a superuser may set connection option \"%s\"",
+							def->defname),
+					 errdetail("The option makes the local server present a credential of its own operating system user."),
+					 errhint("Ask a superuser to create the server or register the endpoint.")));
+	}
+
+	if (ep->adapter == GRANT_ADAPTER_MYSQL &&
+		(ep->host == NULL || pg_strcasecmp(ep->host, "localhost") == 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("only a superuser may connect to MySQL through a Unix socket"),
+				 errdetail("MySQL takes a socket for host \"localhost\" or no host, and may authenticate the local server's operating system user there whatever password is sent."),
+				 errhint("Give the host as an address, such as 127.0.0.1.")));
 }
 
 /*
@@ -513,6 +615,18 @@ grant_option_is_secret(const char *name)
 	return false;
 }
 
+/* Whether only a superuser may set connection option name (see above). */
+bool
+grant_option_is_superuser_only(const char *name)
+{
+	int			i;
+
+	for (i = 0; superuser_only_options[i] != NULL; i++)
+		if (names_match(name, superuser_only_options[i]))
+			return true;
+	return false;
+}
+
 /* The string value of option name in a DefElem list, or NULL. */
 char *
 grant_get_option(List *options, const char *name)
@@ -546,17 +660,23 @@ grant_server_database(ForeignServer *server)
 GrantEndpoint *
 grant_server_endpoint(ForeignServer *server)
 {
+	if (grant_server_database(server) != NULL)
+		return NULL;
+	return endpoint_from_options(server->options, server->servername);
+}
+
+/* grant_server_endpoint's work on a server's options; name: the server's */
+static GrantEndpoint *
+endpoint_from_options(List *options, const char *name)
+{
 	GrantEndpoint *ep;
 	GrantAdapterKind kind;
 	char	   *url;
 	ListCell   *lc;
 
-	if (grant_server_database(server) != NULL)
-		return NULL;
-
-	(void) server_adapter_from_options(server->options, &kind);
+	(void) server_adapter_from_options(options, &kind);
 	ep = palloc0(sizeof(GrantEndpoint));
-	url = grant_get_option(server->options, "url");
+	url = grant_get_option(options, "url");
 	if (url != NULL)
 	{
 		if (kind == GRANT_ADAPTER_MYSQL)
@@ -565,13 +685,13 @@ grant_server_endpoint(ForeignServer *server)
 			grant_pg_parse_url(url, ep);
 	}
 	ep->id = 0;
-	ep->database = pstrdup(server->servername);
+	ep->database = pstrdup(name);
 	ep->adapter = kind;
 	ep->role = GRANT_ROLE_WRITING;
 	ep->shard = pstrdup(GRANT_DEFAULT_SHARD);
 	ep->weight = 1;
 
-	foreach(lc, server->options)
+	foreach(lc, options)
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
 		const GrantOption *opt;

@@ -21,8 +21,12 @@
  * executor, and it bypasses privileges on purpose: the router needs the
  * passwords whoever runs the query.
  *
- * Invariant: passwords travel only inside GrantEndpoint; nothing here
- * prints one (labels and URLs are built without it).
+ * Invariants: passwords travel only inside GrantEndpoint; nothing here
+ * prints one (labels and URLs are built without it).  Registration and
+ * removal are not SECURITY DEFINER: they check what the caller may
+ * register as the caller (grant_check_endpoint_privileges), and only then
+ * act as the table's owner, in a restricted security context, for the few
+ * fixed statements that touch the table.
  *
  *-------------------------------------------------------------------------
  */
@@ -33,6 +37,7 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -46,6 +51,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "grant.h"
 
@@ -79,6 +85,7 @@ static Datum options_to_array(List *options);
 static void check_registration(const GrantEndpoint *ep);
 static int32 establish_connection(FunctionCallInfo fcinfo);
 static int32 remove_connection(FunctionCallInfo fcinfo);
+static void act_as_registry_owner(Oid *save_userid, int *save_sec_context);
 
 /*
  * Called once from _PG_init: the cache must hear about invalidations from
@@ -529,12 +536,17 @@ grant_establish_connection(PG_FUNCTION_ARGS)
 	MemoryContext cxt = CurrentMemoryContext;
 	int32		id = 0;
 
+	Oid			save_userid;
+	int			save_sec_context;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	PG_TRY();
 	{
 		id = establish_connection(fcinfo);
 	}
 	PG_CATCH();
 	{
+		SetUserIdAndSecContext(save_userid, save_sec_context);
 		grant_rethrow_hiding_statement(cxt);
 	}
 	PG_END_TRY();
@@ -553,12 +565,17 @@ grant_remove_connection(PG_FUNCTION_ARGS)
 	MemoryContext cxt = CurrentMemoryContext;
 	int32		removed = 0;
 
+	Oid			save_userid;
+	int			save_sec_context;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	PG_TRY();
 	{
 		removed = remove_connection(fcinfo);
 	}
 	PG_CATCH();
 	{
+		SetUserIdAndSecContext(save_userid, save_sec_context);
 		grant_rethrow_hiding_statement(cxt);
 	}
 	PG_END_TRY();
@@ -583,6 +600,8 @@ establish_connection(FunctionCallInfo fcinfo)
 	int			ret;
 	bool		isnull;
 	int32		id;
+	Oid			save_userid;
+	int			save_sec_context;
 
 	memset(&ep, 0, sizeof(ep));
 
@@ -639,6 +658,10 @@ establish_connection(FunctionCallInfo fcinfo)
 	else
 		grant_pg_parse_url(url, &ep);
 
+	/* a grant_admin member is no superuser: same limits as on servers */
+	grant_check_endpoint_privileges(&ep);
+
+	act_as_registry_owner(&save_userid, &save_sec_context);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
@@ -681,6 +704,7 @@ establish_connection(FunctionCallInfo fcinfo)
 									 SPI_tuptable->tupdesc, 1, &isnull));
 
 	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 	return id;
 }
 
@@ -775,6 +799,8 @@ remove_connection(FunctionCallInfo fcinfo)
 	int			nargs = 0;
 	int			ret;
 	uint64		removed;
+	Oid			save_userid;
+	int			save_sec_context;
 
 	if (database == NULL || database[0] == '\0')
 		ereport(ERROR,
@@ -832,6 +858,7 @@ remove_connection(FunctionCallInfo fcinfo)
 		nulls[nargs++] = ep.dbname ? ' ' : 'n';
 	}
 
+	act_as_registry_owner(&save_userid, &save_sec_context);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	ret = SPI_execute_with_args(sql.data, nargs, argtypes, values, nulls, false, 0);
@@ -839,6 +866,7 @@ remove_connection(FunctionCallInfo fcinfo)
 		elog(ERROR, "could not remove endpoints: %s", SPI_result_code_string(ret));
 	removed = SPI_processed;
 	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 
 	if (removed == 0)
 	{
@@ -857,6 +885,32 @@ remove_connection(FunctionCallInfo fcinfo)
 }
 
 /*
+ * Become the owner of grant_fdw.endpoints, in a restricted security
+ * context, for the fixed statements that read and write it on behalf of a
+ * caller already checked (EXECUTE on the function is granted to grant_admin
+ * only).  The caller's identity is saved for SetUserIdAndSecContext; an
+ * error restores it with the (sub)transaction's abort.
+ */
+static void
+act_as_registry_owner(Oid *save_userid, int *save_sec_context)
+{
+	HeapTuple	tp;
+	Oid			owner;
+	Oid			relid = registry_table_oid(false);
+
+	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tp))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
+	ReleaseSysCache(tp);
+
+	GetUserIdAndSecContext(save_userid, save_sec_context);
+	SetUserIdAndSecContext(owner, *save_sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+}
+
+/*
  * Statement trigger on grant_fdw.endpoints: tell every backend (this one
  * at its next command) that the registry changed.
  */
@@ -870,7 +924,14 @@ grant_registry_invalidate(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("grant_fdw.registry_invalidate() must be called as a trigger")));
 
-	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	/*
+	 * Every relcache entry, not only the registry's: plans of foreign
+	 * tables depend on the registry (dialect, number of shards), and a
+	 * relcache flush makes cached plans be made again.  Registry changes
+	 * are rare.
+	 */
+	(void) trigdata;
+	CacheInvalidateRelcacheAll();
 	return PointerGetDatum(NULL);
 }
 
