@@ -214,6 +214,21 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	GrantRemote *remote;
 	char	   *label;
 
+	/*
+	 * Without a password of its own, libpq would look for one in the local
+	 * server's environment and password file: a non-superuser must bring
+	 * one (the check after connecting then proves the remote used it).
+	 */
+	if (password_required && password == NULL && ep->password == NULL)
+	{
+		label = grant_endpoint_label(ep);
+		ereport(ERROR,
+				(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
+				 errmsg("password is required"),
+				 errdetail("Non-superusers must supply a password for grant endpoint \"%s\".", label),
+				 errhint("Give a password in the user mapping or in the registered URL.")));
+	}
+
 	initStringInfo(&options);
 	appendStringInfoString(&options,
 						   "-c search_path=pg_catalog -c TimeZone=UTC -c DateStyle=ISO "

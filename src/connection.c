@@ -288,6 +288,19 @@ open_connection(GrantConnection *entry, ForeignServer *server, Oid userid,
 	}
 
 	/*
+	 * The registry's password belongs to the registry's user: a mapping
+	 * that names another user brings its own password, or none.
+	 */
+	if (user != NULL && password == NULL && ep->password != NULL &&
+		(ep->user == NULL || strcmp(user, ep->user) != 0))
+	{
+		GrantEndpoint *copy = grant_endpoint_copy(ep);
+
+		copy->password = NULL;
+		ep = copy;
+	}
+
+	/*
 	 * A superuser may use any authentication the remote accepts; anyone
 	 * else must prove a password, unless a superuser said otherwise in the
 	 * user mapping.
