@@ -9,7 +9,44 @@
  * format_type() under search_path pg_catalog, so every type outside
  * pg_catalog is schema-qualified and means the same type locally, if it
  * exists there.  Options: import_not_null (default true), import_default
- * (default false).
+ * (default false; PostgreSQL only).
+ *
+ * From MySQL/MariaDB the columns come from information_schema.COLUMNS of
+ * the remote database named as the schema; its tables are created with
+ * schema_name set to it, and the primary key's columns get the column
+ * option key 'true' (the row identity of UPDATE and DELETE).  Types map
+ * as follows (COLUMN_TYPE as MySQL spells it):
+ *
+ *	MySQL                              PostgreSQL
+ *	---------------------------------  ----------------------------------
+ *	tinyint(1), bool                   boolean
+ *	tinyint, smallint, year            smallint
+ *	tinyint unsigned                   smallint
+ *	smallint unsigned, mediumint, int  integer
+ *	mediumint unsigned                 integer
+ *	int unsigned, bigint               bigint
+ *	bigint unsigned                    numeric(20,0)
+ *	decimal(p,s), numeric(p,s)         numeric(p,s)
+ *	float                              real
+ *	double, real                       double precision
+ *	bit(n)                             bit(n)
+ *	char(n), varchar(n)                character varying(n) (MySQL returns
+ *	                                   CHAR without its trailing spaces)
+ *	tinytext, text, mediumtext,        text
+ *	longtext (MariaDB json), enum, set
+ *	json (MySQL)                       json
+ *	binary, varbinary, *blob           bytea
+ *	date                               date
+ *	time(p)                            time(p) (values beyond 24 hours or
+ *	                                   negative fail to read)
+ *	datetime(p)                        timestamp(p) without time zone
+ *	timestamp(p)                       timestamp(p) with time zone (UTC on
+ *	                                   the wire)
+ *	uuid (MariaDB)                     uuid
+ *	anything else                      text
+ *
+ * A zero date ('0000-00-00') fails to read with an error, never a wrong
+ * date.
  *
  *-------------------------------------------------------------------------
  */
@@ -24,10 +61,16 @@
 
 static List *import_postgresql(ImportForeignSchemaStmt *stmt,
 							   ForeignServer *server);
+static List *import_mysql(ImportForeignSchemaStmt *stmt, ForeignServer *server);
+static const char *mysql_type(const char *data_type, const char *column_type,
+							  const char *precision, const char *scale,
+							  const char *length, const char *dt_precision);
 static char *finish_table(StringInfo cmd, ForeignServer *server,
 						  ImportForeignSchemaStmt *stmt, const char *relname);
 static void append_table_filter(StringInfo buf, ImportForeignSchemaStmt *stmt,
-								const GrantAdapter *adapter);
+								const GrantAdapter *adapter, const char *column);
+static void parse_import_options(ImportForeignSchemaStmt *stmt,
+								 bool *import_not_null, bool *import_default);
 
 List *
 grantImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
@@ -39,26 +82,47 @@ grantImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 		case GRANT_ADAPTER_POSTGRESQL:
 			return import_postgresql(stmt, server);
 		case GRANT_ADAPTER_MYSQL:
-			break;
+			return import_mysql(stmt, server);
 	}
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("IMPORT FOREIGN SCHEMA from MySQL servers is not supported yet")));
 	return NIL;
 }
 
-/* AND relname IN (...) / NOT IN (...) for LIMIT TO / EXCEPT */
+static void
+parse_import_options(ImportForeignSchemaStmt *stmt, bool *import_not_null,
+					 bool *import_default)
+{
+	ListCell   *lc;
+
+	*import_not_null = true;
+	*import_default = false;
+	foreach(lc, stmt->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "import_not_null") == 0)
+			*import_not_null = defGetBoolean(def);
+		else if (strcmp(def->defname, "import_default") == 0)
+			*import_default = defGetBoolean(def);
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("invalid option \"%s\"", def->defname),
+					 errhint("Valid options in this context are: import_not_null, import_default.")));
+	}
+}
+
+/* AND column IN (...) / NOT IN (...) for LIMIT TO / EXCEPT */
 static void
 append_table_filter(StringInfo buf, ImportForeignSchemaStmt *stmt,
-					const GrantAdapter *adapter)
+					const GrantAdapter *adapter, const char *column)
 {
 	ListCell   *lc;
 	bool		first = true;
 
 	if (stmt->list_type == FDW_IMPORT_SCHEMA_ALL || stmt->table_list == NIL)
 		return;
-	appendStringInfoString(buf, stmt->list_type == FDW_IMPORT_SCHEMA_EXCEPT ?
-						   " AND c.relname NOT IN (" : " AND c.relname IN (");
+	appendStringInfo(buf, stmt->list_type == FDW_IMPORT_SCHEMA_EXCEPT ?
+					 " AND %s NOT IN (" : " AND %s IN (", column);
 	foreach(lc, stmt->table_list)
 	{
 		RangeVar   *rv = (RangeVar *) lfirst(lc);
@@ -86,9 +150,8 @@ finish_table(StringInfo cmd, ForeignServer *server,
 static List *
 import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 {
-	bool		import_not_null = true;
-	bool		import_default = false;
-	ListCell   *lc;
+	bool		import_not_null;
+	bool		import_default;
 	GrantRoute	route;
 	GrantConnection *conn;
 	const GrantAdapter *adapter;
@@ -101,21 +164,7 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 	List	   *commands = NIL;
 	bool		found_schema = false;
 
-	foreach(lc, stmt->options)
-	{
-		DefElem    *def = (DefElem *) lfirst(lc);
-
-		if (strcmp(def->defname, "import_not_null") == 0)
-			import_not_null = defGetBoolean(def);
-		else if (strcmp(def->defname, "import_default") == 0)
-			import_default = defGetBoolean(def);
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
-					 errmsg("invalid option \"%s\"", def->defname),
-					 errhint("Valid options in this context are: import_not_null, import_default.")));
-	}
-
+	parse_import_options(stmt, &import_not_null, &import_default);
 	grant_route(server, GetUserId(), false, &route);
 	conn = grant_get_connection(server, GetUserId(), route.endpoint);
 	adapter = grant_connection_adapter(conn);
@@ -147,7 +196,7 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 						   "AND ad.adnum = a.attnum "
 						   "WHERE c.relkind IN ('r', 'v', 'f', 'm', 'p') "
 						   "AND NOT c.relispartition AND n.nspname = $1");
-	append_table_filter(&sql, stmt, adapter);
+	append_table_filter(&sql, stmt, adapter, "c.relname");
 	appendStringInfoString(&sql, " ORDER BY c.relname, a.attnum");
 
 	query = adapter->query(grant_connection_remote(conn), sql.data, NULL, 1, param,
@@ -180,6 +229,149 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 			(values[5] == NULL || values[5][0] == '\0'))
 			appendStringInfo(&cmd, " DEFAULT %s", values[4]);
 		if (import_not_null && values[3] && strcmp(values[3], "t") == 0)
+			appendStringInfoString(&cmd, " NOT NULL");
+	}
+	if (current != NULL)
+		commands = lappend(commands, finish_table(&cmd, server, stmt, current));
+	return commands;
+}
+
+/* the PostgreSQL type for a MySQL column (see the table in the header) */
+static const char *
+mysql_type(const char *data_type, const char *column_type,
+		   const char *precision, const char *scale, const char *length,
+		   const char *dt_precision)
+{
+	bool		is_unsigned = strstr(column_type, "unsigned") != NULL;
+
+	if (strcmp(column_type, "tinyint(1)") == 0)
+		return "boolean";
+	if (strcmp(data_type, "tinyint") == 0 || strcmp(data_type, "year") == 0)
+		return "smallint";
+	if (strcmp(data_type, "smallint") == 0)
+		return is_unsigned ? "integer" : "smallint";
+	if (strcmp(data_type, "mediumint") == 0)
+		return "integer";
+	if (strcmp(data_type, "int") == 0)
+		return is_unsigned ? "bigint" : "integer";
+	if (strcmp(data_type, "bigint") == 0)
+		return is_unsigned ? "numeric(20,0)" : "bigint";
+	if (strcmp(data_type, "decimal") == 0 || strcmp(data_type, "numeric") == 0)
+		return psprintf("numeric(%s,%s)", precision ? precision : "10",
+						scale ? scale : "0");
+	if (strcmp(data_type, "float") == 0)
+		return "real";
+	if (strcmp(data_type, "double") == 0 || strcmp(data_type, "real") == 0)
+		return "double precision";
+	if (strcmp(data_type, "bit") == 0)
+		return psprintf("bit(%s)", precision ? precision : "1");
+	if ((strcmp(data_type, "char") == 0 || strcmp(data_type, "varchar") == 0) &&
+		length != NULL)
+		return psprintf("character varying(%s)", length);
+	if (strstr(data_type, "text") != NULL || strcmp(data_type, "enum") == 0 ||
+		strcmp(data_type, "set") == 0)
+		return "text";
+	if (strcmp(data_type, "json") == 0)
+		return "json";
+	if (strstr(data_type, "binary") != NULL || strstr(data_type, "blob") != NULL)
+		return "bytea";
+	if (strcmp(data_type, "date") == 0)
+		return "date";
+	if (strcmp(data_type, "time") == 0)
+		return psprintf("time(%s)", dt_precision ? dt_precision : "0");
+	if (strcmp(data_type, "datetime") == 0)
+		return psprintf("timestamp(%s) without time zone",
+						dt_precision ? dt_precision : "0");
+	if (strcmp(data_type, "timestamp") == 0)
+		return psprintf("timestamp(%s) with time zone",
+						dt_precision ? dt_precision : "0");
+	if (strcmp(data_type, "uuid") == 0)
+		return "uuid";
+	return "text";
+}
+
+/* IMPORT FOREIGN SCHEMA from a MySQL database (see the header) */
+static List *
+import_mysql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
+{
+	bool		import_not_null;
+	bool		import_default;
+	GrantRoute	route;
+	GrantConnection *conn;
+	const GrantAdapter *adapter;
+	GrantRemoteQuery *query;
+	StringInfoData sql;
+	StringInfoData cmd;
+	char	   *values[10];
+	const char *param[1];
+	char	   *current = NULL;
+	List	   *commands = NIL;
+	bool		found_schema = false;
+
+	parse_import_options(stmt, &import_not_null, &import_default);
+	if (import_default)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("option \"import_default\" is not supported for MySQL servers"),
+				 errdetail("MySQL default expressions are not PostgreSQL expressions.")));
+
+	grant_route(server, GetUserId(), false, &route);
+	conn = grant_get_connection(server, GetUserId(), route.endpoint);
+	adapter = grant_connection_adapter(conn);
+
+	param[0] = stmt->remote_schema;
+	query = adapter->query(grant_connection_remote(conn),
+						   "SELECT 1 FROM information_schema.SCHEMATA "
+						   "WHERE BINARY SCHEMA_NAME = BINARY $1",
+						   NULL, 1, param, false);
+	while (adapter->next_row(query, values, NULL, 1))
+		found_schema = true;
+	if (!found_schema)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_SCHEMA_NOT_FOUND),
+				 errmsg("schema \"%s\" is not present on foreign server \"%s\"",
+						stmt->remote_schema, server->servername)));
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql,
+						   "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, "
+						   "c.IS_NULLABLE, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, "
+						   "c.CHARACTER_MAXIMUM_LENGTH, c.DATETIME_PRECISION, c.COLUMN_KEY "
+						   "FROM information_schema.COLUMNS c "
+						   "JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA "
+						   "AND t.TABLE_NAME = c.TABLE_NAME "
+						   "WHERE BINARY c.TABLE_SCHEMA = BINARY $1");
+	append_table_filter(&sql, stmt, adapter, "BINARY c.TABLE_NAME");
+	appendStringInfoString(&sql, " ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION");
+
+	query = adapter->query(grant_connection_remote(conn), sql.data, NULL, 1,
+						   param, false);
+	initStringInfo(&cmd);
+	while (adapter->next_row(query, values, NULL, 10))
+	{
+		char	   *relname = values[0];
+
+		if (current == NULL || strcmp(current, relname) != 0)
+		{
+			if (current != NULL)
+				commands = lappend(commands,
+								   finish_table(&cmd, server, stmt, current));
+			current = pstrdup(relname);
+			resetStringInfo(&cmd);
+			appendStringInfo(&cmd, "CREATE FOREIGN TABLE %s (",
+							 quote_identifier(current));
+		}
+		else
+			appendStringInfoChar(&cmd, ',');
+
+		appendStringInfo(&cmd, "\n  %s %s OPTIONS (column_name %s%s)",
+						 quote_identifier(values[1]),
+						 mysql_type(values[2], values[3], values[5], values[6],
+									values[7], values[8]),
+						 quote_literal_cstr(values[1]),
+						 values[9] && strcmp(values[9], "PRI") == 0 ?
+						 ", key 'true'" : "");
+		if (import_not_null && values[4] && strcmp(values[4], "NO") == 0)
 			appendStringInfoString(&cmd, " NOT NULL");
 	}
 	if (current != NULL)
