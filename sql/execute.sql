@@ -70,7 +70,9 @@ SELECT from_node('writer', 'SELECT string_agg(id::text, '','' ORDER BY id) FROM 
 -- a statement that fails rolls back with the local transaction
 BEGIN;
 SELECT grant_fdw.execute('primary', 'INSERT INTO ex_items VALUES (14, ''fourteen'')') AS inserted;
+\set VERBOSITY terse
 SELECT grant_fdw.execute('primary', 'INSERT INTO ex_items VALUES (14, ''again'')');
+\set VERBOSITY default
 ROLLBACK;
 SELECT from_node('writer', 'SELECT count(*) FROM public.ex_items WHERE id = 14') AS after_error;
 
@@ -144,9 +146,44 @@ SELECT a, usr FROM grant_fdw.query('primary', 'SELECT 1, current_user::text') AS
 RESET ROLE;
 DROP ROLE ex_plain, ex_admin;
 
+-- MySQL: the same functions, literals from sanitize_sql
+\getenv mysql_port GRANT_MYSQL_PORT
+SELECT grant_fdw.establish_connection('my', 'mysql',
+  format('mysql://grant_test:%s@127.0.0.1:%s/app', :'password', :'mysql_port')) > 0 AS registered;
+SELECT port = :mysql_port AS on_mysql
+  FROM grant_fdw.query('my', 'SELECT @@port') AS t(port int);
+SELECT grant_fdw.execute('my', 'DROP TABLE IF EXISTS ex_mitems');
+SELECT grant_fdw.execute('my', 'CREATE TABLE ex_mitems (id int PRIMARY KEY, name varchar(100), at datetime(6), d date)');
+SELECT grant_fdw.execute('my', grant_fdw.sanitize_sql('mysql',
+  'INSERT INTO ex_mitems VALUES (?, ?, ?, ?), (?, ?, ?, ?)',
+  1, $$it's \ "quoted" `tick` -- /* # żółw 🐢$$, '2024-01-02 03:04:05.25'::timestamp, '2024-01-02'::date,
+  -2, NULL::text, NULL::timestamp, NULL::date)) AS inserted;
+SELECT * FROM grant_fdw.query('my', 'SELECT id, name, at, d FROM ex_mitems ORDER BY id')
+  AS t(id int, name text, at timestamp, d date);
+SELECT * FROM grant_fdw.query('my', grant_fdw.sanitize_sql('mysql',
+  'SELECT count(*) FROM ex_mitems WHERE id IN ? AND name = ?', ARRAY[1, 5], $$it's \ "quoted" `tick` -- /* # żółw 🐢$$))
+  AS t(n int);
+-- ROLLBACK leaves nothing
+BEGIN;
+SELECT grant_fdw.execute('my', 'INSERT INTO ex_mitems (id) VALUES (3)') AS inserted;
+SELECT n FROM grant_fdw.query('my', 'SELECT count(*) FROM ex_mitems') AS t(n int);
+ROLLBACK;
+SELECT n FROM grant_fdw.query('my', 'SELECT count(*) FROM ex_mitems') AS t(n int);
+-- prevent_writes: the remote transaction is READ ONLY
+SET "grant".prevent_writes = on;
+SELECT replace(e, :'mysql_port', 'MYSQL') FROM show_error($$SELECT * FROM grant_fdw.query('my', 'INSERT INTO ex_mitems (id) VALUES (4) RETURNING id') AS t(id int)$$) e;
+RESET "grant".prevent_writes;
+-- a MySQL transaction that began read-write cannot become read-only
+BEGIN;
+SELECT grant_fdw.execute('my', 'INSERT INTO ex_mitems (id) VALUES (5)') AS inserted;
+SELECT replace(e, :'mysql_port', 'MYSQL') FROM show_error($$SELECT * FROM grant_fdw.query('my', 'SELECT 1', role => 'reading') AS t(a int)$$) e;
+ROLLBACK;
+SELECT grant_fdw.execute('my', 'DROP TABLE ex_mitems');
+
 -- cleanup
 SELECT grant_fdw.remove_connection('primary') AS removed;
 SELECT grant_fdw.remove_connection('sharded') AS removed;
+SELECT grant_fdw.remove_connection('my') AS removed;
 SELECT on_node('writer', 'DROP TABLE public.ex_items; DROP FUNCTION public.ex_hidden_write()');
 SELECT on_node('shard1', 'DROP TABLE public.ex_where');
 SELECT on_node('shard2', 'DROP TABLE public.ex_where');
