@@ -1,0 +1,218 @@
+--
+-- The security model (docs/SECURITY.md), attacked as a non-superuser:
+-- options that would borrow the local server's identity, who may use the
+-- registry's credentials, the password a non-superuser must bring and the
+-- remote must use, the registry table's privileges and the install
+-- script's SECURITY DEFINER functions.  Secrets in views, EXPLAIN, errors,
+-- logs and dumps are the scenario security_leaks.sh; TLS is security_tls.sh.
+-- Every object made here is named sec_* and dropped at the end.
+--
+\i sql/include/fdw_setup.sql
+
+CREATE ROLE sec_user;
+CREATE ROLE sec_admin IN ROLE grant_admin;
+GRANT USAGE ON FOREIGN DATA WRAPPER grant_fdw TO sec_user, sec_admin;
+GRANT CREATE ON SCHEMA public TO sec_user, sec_admin;
+
+--
+-- Superuser-only options, refused to a non-superuser at CREATE / ALTER
+--
+SET ROLE sec_user;
+-- libpq: a client certificate and key, a password file, a service file
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', sslcert '/var/lib/postgresql/.postgresql/postgresql.crt')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', sslkey '/var/lib/postgresql/.postgresql/postgresql.key')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', passfile '/var/lib/postgresql/.pgpass')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', service 'admin')$$);
+-- the same inside a server's url
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'postgresql://127.0.0.1/app?sslkey=/tmp/k&sslmode=require')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'host=127.0.0.1 dbname=app service=admin')$$);
+-- the key's passphrase is a secret: refused on any server, superuser or not
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', sslpassword 'x')$$);
+-- MySQL: a client certificate and key, a Unix socket (named, or taken for
+-- localhost or no host), option files (not even known to grant)
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (adapter 'mysql', host '127.0.0.1', ssl_cert '/tmp/c.pem')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'mysql://127.0.0.1/app?ssl-key=/tmp/k.pem')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (adapter 'mysql', host '127.0.0.1', socket '/run/mysqld/mysqld.sock')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'mysql://LocalHost/app')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (adapter 'mysql', dbname 'app')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'mysql://127.0.0.1/app?read_default_file=/etc/mysql/debian.cnf')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (adapter 'mysql', host '127.0.0.1', read_default_group 'client')$$);
+-- one endpoint is one host: lists are refused (for everyone)
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1,127.0.0.2', port '5432')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (hostaddr '127.0.0.1,127.0.0.2')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'postgresql://127.0.0.1:1,127.0.0.2:2/app')$$);
+-- a server for a registry database would use the registry's credentials
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (database 'sec_db')$$);
+-- what a non-superuser may set: TLS verification, a host, a timeout
+CREATE SERVER sec_tls FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', port '5432', dbname 'app', sslmode 'verify-full',
+           sslrootcert '/tmp/ca.crt', sslcrl '/tmp/ca.crl', connect_timeout '3');
+CREATE SERVER sec_my_tls FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'mysql://127.0.0.1:3306/app?ssl-mode=verify_identity&ssl-ca=/tmp/ca.crt');
+-- ... but not add a superuser-only option later, nor drop the requirement
+-- of a password
+SELECT show_error($$ALTER SERVER sec_tls OPTIONS (ADD sslcert '/tmp/c.crt')$$);
+SELECT show_error($$ALTER SERVER sec_my_tls OPTIONS (ADD socket '/tmp/my.sock')$$);
+SELECT show_error($$CREATE USER MAPPING FOR CURRENT_USER SERVER sec_tls
+  OPTIONS (user 'app', password 'pw', password_required 'false')$$);
+SELECT srvname, srvoptions FROM pg_foreign_server WHERE srvname LIKE 'sec_%' ORDER BY 1;
+RESET ROLE;
+SELECT count(*) AS refused_servers_made FROM pg_foreign_server WHERE srvname = 'sec_bad';
+
+-- a superuser may set each of them
+CREATE SERVER sec_super FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', sslcert '/tmp/c.crt', sslkey '/tmp/c.key',
+           passfile '/tmp/pgpass', service 'admin');
+CREATE SERVER sec_super_my FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'mysql://localhost/app?ssl-cert=/tmp/c.pem&ssl-key=/tmp/k.pem&socket=/tmp/my.sock');
+ALTER SERVER sec_tls OPTIONS (ADD sslkey '/tmp/c.key');
+-- and then the server's owner may not change it without a superuser
+ALTER SERVER sec_tls OWNER TO sec_user;
+SET ROLE sec_user;
+SELECT show_error($$ALTER SERVER sec_tls OPTIONS (SET connect_timeout '5')$$);
+RESET ROLE;
+
+--
+-- Registration by a grant_admin member: the same limits
+--
+SET ROLE sec_admin;
+SELECT show_error(format($$SELECT grant_fdw.establish_connection('sec_db', NULL,
+  'postgresql://grant_test@127.0.0.1:%s/app?sslcert=/tmp/c.crt&sslkey=/tmp/c.key')$$,
+  current_setting('test.writer_port')));
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_db', NULL,
+  'host=127.0.0.1 dbname=app passfile=/var/lib/postgresql/.pgpass')$$);
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_db', NULL,
+  'postgresql:///app?service=admin')$$);
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_db', NULL,
+  'postgresql://127.0.0.1/app?sslpassword=canary_sec_41')$$);
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_my', NULL,
+  'mysql://grant_test:canary_sec_41@localhost/app')$$);
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_my', NULL,
+  'mysql://grant_test:canary_sec_41@127.0.0.1/app?socket=/tmp/my.sock')$$);
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_my', NULL,
+  'mysql://grant_test:canary_sec_41@127.0.0.1/app?ssl-passphrase=canary_sec_41')$$);
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_my', NULL,
+  'mysql://grant_test@127.0.0.1/app?read_default_file=/etc/mysql/debian.cnf')$$);
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_db', NULL,
+  'postgresql://grant_test@127.0.0.1,127.0.0.2/app')$$);
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_db', NULL,
+  'host=127.0.0.1 hostaddr=127.0.0.1,127.0.0.2 dbname=app')$$);
+SELECT count(*) AS registered FROM grant_fdw.connections WHERE database LIKE 'sec_%';
+-- an ordinary endpoint, and a server for it: a registry administrator may
+SELECT grant_fdw.establish_connection('sec_db', NULL,
+  format('postgresql://grant_test:%s@127.0.0.1:%s/app?sslmode=prefer', :'password',
+         current_setting('test.writer_port'))) > 0 AS registered;
+CREATE SERVER sec_registry FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'sec_db');
+-- the table itself stays out of reach, the view has no password column
+SELECT show_error('SELECT password FROM grant_fdw.endpoints');
+SELECT show_error('SELECT count(*) FROM grant_fdw.endpoints');
+RESET ROLE;
+SELECT grantee, privilege_type FROM information_schema.role_table_grants
+ WHERE table_schema = 'grant_fdw' AND table_name = 'endpoints'
+   AND grantee <> (SELECT tableowner FROM pg_tables
+                    WHERE schemaname = 'grant_fdw' AND tablename = 'endpoints')::text;
+SELECT attname FROM pg_attribute
+ WHERE attrelid = 'grant_fdw.connections'::regclass AND attnum > 0
+   AND attname ~ 'pass' ORDER BY 1;
+-- a superuser may register a client certificate
+SELECT grant_fdw.establish_connection('sec_super', NULL,
+  'postgresql://grant_test@127.0.0.1:1/app?sslcert=/tmp/c.crt&sslkey=/tmp/c.key&sslpassword=canary_sec_41') > 0 AS registered;
+SELECT options, url FROM grant_fdw.connections WHERE database = 'sec_super';
+
+--
+-- The password a non-superuser brings, and the remote must use
+--
+CREATE FOREIGN TABLE sec_whoami (port int, in_recovery bool, usr text)
+  SERVER sec_registry OPTIONS (table_name 'whoami');
+GRANT SELECT ON sec_whoami TO sec_user;
+GRANT USAGE ON FOREIGN SERVER sec_registry TO sec_user;
+-- the registry's credentials serve whoever has no mapping
+SET ROLE sec_user;
+SELECT node_of(port), usr FROM sec_whoami;
+RESET ROLE;
+-- a mapping naming another user does not borrow the registry's password:
+-- it is stopped before connecting (libpq would otherwise look for one in
+-- the local server's environment and password file)
+CREATE USER MAPPING FOR sec_user SERVER sec_registry OPTIONS (user 'grant_trust');
+SET ROLE sec_user;
+SELECT show_error('SELECT usr FROM sec_whoami');
+RESET ROLE;
+-- with a password the remote does not ask for (trust), the check after
+-- connecting refuses the connection
+ALTER USER MAPPING FOR sec_user SERVER sec_registry OPTIONS (ADD password 'ignored');
+SET ROLE sec_user;
+SELECT show_error('SELECT usr FROM sec_whoami');
+RESET ROLE;
+-- a superuser may use trust
+CREATE USER MAPPING FOR CURRENT_USER SERVER sec_registry OPTIONS (user 'grant_trust');
+SELECT usr FROM sec_whoami;
+DROP USER MAPPING FOR CURRENT_USER SERVER sec_registry;
+-- a wrong password fails; the right one works
+ALTER USER MAPPING FOR sec_user SERVER sec_registry
+  OPTIONS (SET user 'grant_test', SET password 'wrong_sec_41');
+SET ROLE sec_user;
+SELECT regexp_replace(show_error('SELECT usr FROM sec_whoami'), 'port [0-9]+', 'port WRITER');
+RESET ROLE;
+ALTER USER MAPPING FOR sec_user SERVER sec_registry OPTIONS (SET password :'password');
+SET ROLE sec_user;
+SELECT node_of(port), usr FROM sec_whoami;
+RESET ROLE;
+-- the same user as the registry's, without a password: the registry's serves
+ALTER USER MAPPING FOR sec_user SERVER sec_registry OPTIONS (DROP password);
+SET ROLE sec_user;
+SELECT node_of(port), usr FROM sec_whoami;
+RESET ROLE;
+-- a registered endpoint without a password is refused to a non-superuser
+-- before any connection is tried
+DROP USER MAPPING FOR sec_user SERVER sec_registry;
+SELECT grant_fdw.establish_connection('sec_nopw', NULL,
+  format('postgresql://grant_trust@127.0.0.1:%s/app', current_setting('test.writer_port'))) > 0 AS registered;
+CREATE SERVER sec_nopw FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'sec_nopw');
+CREATE FOREIGN TABLE sec_nopw_whoami (port int) SERVER sec_nopw OPTIONS (table_name 'whoami');
+GRANT SELECT ON sec_nopw_whoami TO sec_user;
+SET ROLE sec_user;
+SELECT show_error('SELECT port FROM sec_nopw_whoami');
+RESET ROLE;
+
+--
+-- Install script: every SECURITY DEFINER function pins its search_path
+--
+SELECT p.oid::regprocedure AS unpinned_security_definer
+  FROM pg_proc p
+  JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                  AND d.deptype = 'e'
+  JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'grant'
+ WHERE p.prosecdef
+   AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false);
+-- registration runs as its caller (checked above), not as the owner
+SELECT p.oid::regprocedure, p.prosecdef, p.proconfig FROM pg_proc p
+ WHERE p.oid IN ('grant_fdw.establish_connection(text,text,text,text,text,integer)'::regprocedure,
+                 'grant_fdw.remove_connection(text,text,text,text)'::regprocedure)
+ ORDER BY p.proname;
+
+--
+-- Clean up
+--
+DROP SERVER sec_registry, sec_nopw, sec_tls, sec_my_tls, sec_super, sec_super_my CASCADE;
+SELECT grant_fdw.remove_connection(d) FROM unnest(ARRAY['sec_db', 'sec_super', 'sec_nopw']) d;
+REVOKE CREATE ON SCHEMA public FROM sec_user, sec_admin;
+REVOKE USAGE ON FOREIGN DATA WRAPPER grant_fdw FROM sec_user, sec_admin;
+DROP ROLE sec_user, sec_admin;
