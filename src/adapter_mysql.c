@@ -1051,6 +1051,8 @@ report_connection_lost(GrantRemote *remote)
 /*
  * SET TRANSACTION applies to the next transaction only, so the level is
  * said every time; READ ONLY makes the server refuse writes as well.
+ * Otherwise the access mode is left to the server: a read_only replica
+ * refuses an explicit READ WRITE even for a transaction that only reads.
  */
 static void
 my_begin(GrantRemote *remote, int isolation, bool read_only)
@@ -1059,7 +1061,7 @@ my_begin(GrantRemote *remote, int isolation, bool read_only)
 			   "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE" :
 			   "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
 	my_command(remote, read_only ? "START TRANSACTION READ ONLY" :
-			   "START TRANSACTION READ WRITE");
+			   "START TRANSACTION");
 	remote->xact_sent = false;
 }
 
