@@ -24,6 +24,9 @@ SELECT node_of(port), in_recovery, usr
   FROM grant_fdw.query('primary', 'SELECT port, in_recovery, usr FROM public.whoami')
        AS t(port int, in_recovery boolean, usr text);
 SELECT node_of(port) FROM grant_fdw.query('primary', 'SELECT current_setting(''port'')::int', role => 'writing') AS t(port int);
+-- a query on the writer counts as a write: readers serve the session
+-- again once they replayed it
+SELECT wait_for_reader();
 SELECT node_of(port) FROM grant_fdw.query('primary', 'SELECT current_setting(''port'')::int', role => 'reading') AS t(port int);
 -- the setting counts when no argument is given; an argument wins over it
 SET "grant".role = 'writing';
@@ -177,6 +180,11 @@ RESET "grant".prevent_writes;
 BEGIN;
 SELECT grant_fdw.execute('my', 'INSERT INTO ex_mitems (id) VALUES (5)') AS inserted;
 SELECT replace(e, :'mysql_port', 'MYSQL') FROM show_error($$SELECT * FROM grant_fdw.query('my', 'SELECT 1', role => 'reading') AS t(a int)$$) e;
+ROLLBACK;
+-- inside a transaction block, statements MySQL commits before are refused
+BEGIN;
+SELECT * FROM show_error($$SELECT grant_fdw.execute('my', 'CREATE TABLE ex_other (a int)')$$);
+SELECT grant_fdw.execute('my', 'CREATE TEMPORARY TABLE ex_temp (a int)') AS temp_table_allowed;
 ROLLBACK;
 SELECT grant_fdw.execute('my', 'DROP TABLE ex_mitems');
 

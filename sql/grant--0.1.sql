@@ -323,7 +323,7 @@ AS 'MODULE_PATHNAME', 'grant_query'
 LANGUAGE C CALLED ON NULL INPUT VOLATILE;
 
 COMMENT ON FUNCTION grant_fdw.execute(text, text, text, text) IS
-  'runs one statement on the writer of a grant database in the local transaction and returns the rows affected; refused while writes are prevented or the role is reading; role and shard replace grant.role and grant.shard for the call; on MySQL a statement that commits implicitly (DDL) ends the remote transaction';
+  'runs one statement on the writer of a grant database in the local transaction and returns the rows affected; refused while writes are prevented or the role is reading; role and shard replace grant.role and grant.shard for the call; transaction control, and inside a transaction block MySQL statements that commit implicitly (DDL), are refused';
 COMMENT ON FUNCTION grant_fdw.query(text, text, text, text) IS
   'runs one statement as a read of a grant database (a reader in role auto) in the local transaction and returns its rows, typed by the column definition list; READ ONLY while writes are prevented or the role is reading';
 

@@ -29,7 +29,8 @@
  *	  that began read-write is made read-only for the statement with a
  *	  savepoint; a MySQL one cannot be, and the statement is refused.
  *	- Transaction control statements are refused: the remote transaction
- *	  belongs to the local one.
+ *	  belongs to the local one; so are, inside a transaction block, MySQL
+ *	  statements that commit implicitly.
  *	- The role and shard arguments replace grant.role and grant.shard for
  *	  the call only, as a nested connected_to block would.
  *	- On PostgreSQL the statement runs with search_path "$user", public
@@ -41,6 +42,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_collation.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
@@ -67,7 +69,8 @@ typedef struct RoutedCall
 } RoutedCall;
 
 static char *text_arg(FunctionCallInfo fcinfo, int argno);
-static void check_statement(const char *sql, const char *func);
+static void check_statement(const char *sql, const char *func,
+							GrantAdapterKind dialect);
 static void route_call(RoutedCall *call, const char *func,
 					   const char *database, const char *role,
 					   const char *shard, bool is_write);
@@ -85,13 +88,20 @@ text_arg(FunctionCallInfo fcinfo, int argno)
 
 /*
  * Refuse statements that would end or split the remote transaction, which
- * belongs to the local one: read from the first word (after comments and
- * parentheses), and MySQL's SET autocommit anywhere in a SET.  MySQL statements that commit implicitly (DDL) cannot be
- * told apart this way; the function comments say so.
+ * belongs to the local one, read from the first words (after comments and
+ * parentheses): transaction control, MySQL's SET autocommit, and inside a
+ * transaction block the MySQL statements that commit implicitly (DDL,
+ * LOCK TABLES ...).  A statement hiding them deeper is the remote's to
+ * run; the function comments say so.
  */
 static void
-check_statement(const char *sql, const char *func)
+check_statement(const char *sql, const char *func, GrantAdapterKind dialect)
 {
+	static const char *const implicit_commit[] = {
+		"CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE", "GRANT", "REVOKE",
+		"ANALYZE", "OPTIMIZE", "REPAIR", "CHECK", "INSTALL", "UNINSTALL",
+		"LOAD", "FLUSH", "RESET", "CACHE", NULL
+	};
 	static const char *const refused[] = {
 		"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT",
 		"RELEASE", "XA", "UNLOCK", NULL
@@ -155,6 +165,20 @@ check_statement(const char *sql, const char *func)
 				 errmsg("%s cannot run transaction control statements", func),
 				 errdetail("The remote transaction begins, commits and rolls back with the local one."),
 				 errhint("Use BEGIN, COMMIT, ROLLBACK and SAVEPOINT on the local server.")));
+
+	if (dialect != GRANT_ADAPTER_MYSQL || !IsTransactionBlock())
+		return;
+	for (i = 0; implicit_commit[i] != NULL; i++)
+		if (strcmp(word, implicit_commit[i]) == 0)
+			break;
+	if (implicit_commit[i] != NULL &&
+		!(strcmp(word, "CREATE") == 0 && strcmp(second, "TEMPORARY") == 0) &&
+		!(strcmp(word, "DROP") == 0 && strcmp(second, "TEMPORARY") == 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("%s cannot run %s inside a transaction block on MySQL", func, word),
+				 errdetail("MySQL commits the open transaction before such a statement, which would split the remote transaction from the local one."),
+				 errhint("Run it outside BEGIN ... COMMIT.")));
 }
 
 /*
@@ -273,9 +297,9 @@ grant_execute(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("grant_fdw.execute() needs a statement")));
-	check_statement(sql, "grant_fdw.execute()");
 	route_call(&call, "grant_fdw.execute()", database, text_arg(fcinfo, 2),
 			   text_arg(fcinfo, 3), true);
+	check_statement(sql, "grant_fdw.execute()", call.route.endpoint->adapter);
 
 	grant_connection_wrote(call.conn);
 	adapter = grant_connection_adapter(call.conn);
@@ -296,8 +320,9 @@ grant_execute(PG_FUNCTION_ARGS)
  * one statement as a read (a reader in role 'auto') and return its rows,
  * each value converted by the input function of the column declared at
  * the call site.  Landing on a writer in a read-write transaction it may
- * write (INSERT ... RETURNING with role 'writing'): the local commit then
- * waits for the remote one.  EXECUTE: grant_admin.
+ * write (INSERT ... RETURNING with role 'writing'), so it counts as a
+ * write: the local commit waits for the remote one, and the session's
+ * later reads wait for readers to replay it.  EXECUTE: grant_admin.
  */
 PG_FUNCTION_INFO_V1(grant_query);
 
@@ -324,9 +349,9 @@ grant_query(PG_FUNCTION_ARGS)
 				 errmsg("grant_fdw.query() needs a statement")));
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	tupdesc = rsinfo->setDesc;
-	check_statement(sql, "grant_fdw.query()");
 	route_call(&call, "grant_fdw.query()", database, text_arg(fcinfo, 2),
 			   text_arg(fcinfo, 3), false);
+	check_statement(sql, "grant_fdw.query()", call.route.endpoint->adapter);
 	if (call.route.endpoint->role == GRANT_ROLE_WRITING &&
 		!grant_connection_read_only(call.conn) && !call.read_only_savepoint)
 		grant_connection_wrote(call.conn);
