@@ -254,6 +254,133 @@ COMMENT ON FUNCTION grant_fdw.health() IS
 
 /*
  * ---------------------------------------------------------------------
+ * Sharding: how a key picks the shard of a database
+ * ---------------------------------------------------------------------
+ */
+
+-- The scheme of each sharded database (hash when absent) and, for range
+-- and list schemes, which keys each shard holds.  Nothing secret: PUBLIC
+-- may read them; members of grant_admin change them through the functions
+-- below.  A change is seen by the next statement of every session.
+CREATE TABLE grant_fdw.sharding (
+  database  text PRIMARY KEY CHECK (database <> ''),
+  scheme    text NOT NULL CHECK (scheme IN ('hash', 'range', 'list'))
+);
+
+CREATE TABLE grant_fdw.shard_bounds (
+  database    text NOT NULL REFERENCES grant_fdw.sharding ON DELETE CASCADE,
+  shard       text NOT NULL,
+  range_from  numeric,            -- range: inclusive lower bound, NULL = unbounded
+  range_to    numeric,            -- range: exclusive upper bound, NULL = unbounded
+  list_values text[],             -- list: the keys (as text) the shard holds
+  CHECK (range_from IS NULL OR range_to IS NULL OR range_from < range_to)
+);
+
+SELECT pg_catalog.pg_extension_config_dump('grant_fdw.sharding', '');
+SELECT pg_catalog.pg_extension_config_dump('grant_fdw.shard_bounds', '');
+REVOKE ALL ON grant_fdw.sharding, grant_fdw.shard_bounds FROM PUBLIC;
+GRANT SELECT ON grant_fdw.sharding, grant_fdw.shard_bounds TO PUBLIC;
+
+CREATE TRIGGER sharding_invalidate
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grant_fdw.sharding
+  FOR EACH STATEMENT EXECUTE FUNCTION grant_fdw.registry_invalidate();
+CREATE TRIGGER shard_bounds_invalidate
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grant_fdw.shard_bounds
+  FOR EACH STATEMENT EXECUTE FUNCTION grant_fdw.registry_invalidate();
+
+-- shard_by_range: the shard holds keys k with range_from <= k < range_to
+CREATE FUNCTION grant_fdw.shard_by_range(database text, shard text,
+                                         range_from numeric, range_to numeric)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM grant_fdw.check_shard(database, shard, 'range');
+  IF EXISTS (SELECT 1 FROM grant_fdw.shard_bounds b
+              WHERE b.database = shard_by_range.database
+                AND (b.range_to IS NULL OR shard_by_range.range_from IS NULL
+                     OR shard_by_range.range_from < b.range_to)
+                AND (b.range_from IS NULL OR shard_by_range.range_to IS NULL
+                     OR b.range_from < shard_by_range.range_to)) THEN
+    RAISE EXCEPTION 'range [%, %) overlaps a range of grant database "%"',
+                    coalesce(range_from::text, '-infinity'), coalesce(range_to::text, 'infinity'), database
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Inspect grant_fdw.shard_bounds; each key must map to one shard.';
+  END IF;
+  INSERT INTO grant_fdw.shard_bounds (database, shard, range_from, range_to)
+       VALUES (database, shard, range_from, range_to);
+END $$;
+
+-- shard_by_list: the shard holds exactly these keys (compared as text)
+CREATE FUNCTION grant_fdw.shard_by_list(database text, shard text, list_values text[])
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE taken text;
+BEGIN
+  PERFORM grant_fdw.check_shard(database, shard, 'list');
+  IF list_values IS NULL OR cardinality(list_values) = 0 OR array_position(list_values, NULL) IS NOT NULL THEN
+    RAISE EXCEPTION 'a list of shard keys must be non-empty and without NULL'
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  SELECT v INTO taken FROM grant_fdw.shard_bounds b, unnest(b.list_values) v
+   WHERE b.database = shard_by_list.database AND v = ANY (shard_by_list.list_values) LIMIT 1;
+  IF taken IS NOT NULL THEN
+    RAISE EXCEPTION 'key "%" already belongs to a shard of grant database "%"', taken, database
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  INSERT INTO grant_fdw.shard_bounds (database, shard, list_values)
+       VALUES (database, shard, list_values);
+END $$;
+
+-- back to the default hash scheme
+CREATE FUNCTION grant_fdw.shard_by_hash(database text)
+RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$ DELETE FROM grant_fdw.sharding WHERE sharding.database = shard_by_hash.database $$;
+
+-- shared checks of shard_by_range/list: the shard is registered, the
+-- database keeps one scheme
+CREATE FUNCTION grant_fdw.check_shard(database text, shard text, scheme text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE current text;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM grant_fdw.endpoints e
+                  WHERE e.database = check_shard.database AND e.shard = check_shard.shard) THEN
+    RAISE EXCEPTION 'grant database "%" has no shard "%"', database, shard
+      USING ERRCODE = 'undefined_object',
+            HINT = 'Register its endpoints first with grant_fdw.establish_connection(..., shard => ...).';
+  END IF;
+  SELECT s.scheme INTO current FROM grant_fdw.sharding s WHERE s.database = check_shard.database;
+  IF current IS NULL THEN
+    INSERT INTO grant_fdw.sharding VALUES (database, scheme);
+  ELSIF current <> scheme THEN
+    RAISE EXCEPTION 'grant database "%" is sharded by %, not by %', database, current, scheme
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Call grant_fdw.shard_by_hash() first to start over.';
+  END IF;
+END $$;
+
+REVOKE ALL ON FUNCTION grant_fdw.shard_by_range(text, text, numeric, numeric),
+                       grant_fdw.shard_by_list(text, text, text[]),
+                       grant_fdw.shard_by_hash(text),
+                       grant_fdw.check_shard(text, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION grant_fdw.shard_by_range(text, text, numeric, numeric),
+                          grant_fdw.shard_by_list(text, text, text[]),
+                          grant_fdw.shard_by_hash(text) TO grant_admin;
+
+CREATE FUNCTION grant_fdw.shard_for(database text, key anyelement)
+RETURNS text
+AS 'MODULE_PATHNAME', 'grant_shard_for'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION grant_fdw.shard_for(text, anyelement) IS
+  'the shard of a grant database that holds key: hash (default: FNV-1a 32 of the key''s text form, modulo the number of shards ordered by name), range or list';
+
+/*
+ * ---------------------------------------------------------------------
  * Quoting and routed SQL
  * ---------------------------------------------------------------------
  */

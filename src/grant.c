@@ -26,6 +26,7 @@ int			grant_down_retry_interval = 10000;
 int			grant_health_check_interval = 1000;
 int			grant_max_replica_lag = -1;
 bool		grant_prevent_writes = false;
+bool		grant_prohibit_shard_swapping = false;
 int			grant_read_your_writes = GRANT_RYW_LSN;
 int			grant_reader_fallback = GRANT_FALLBACK_WRITER;
 int			grant_replica_delay = 2000;
@@ -93,6 +94,16 @@ _PG_init(void)
 							 "When on, INSERT, UPDATE, DELETE and TRUNCATE on grant foreign tables "
 							 "fail and remote transactions are opened READ ONLY.",
 							 &grant_prevent_writes,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("grant.prohibit_shard_swapping",
+							 "Refuses a change of grant.shard inside a transaction.",
+							 "When on, a transaction that used a shard of a database keeps it "
+							 "(Rails' prohibit_shard_swapping).",
+							 &grant_prohibit_shard_swapping,
 							 false,
 							 PGC_USERSET,
 							 0,

@@ -228,6 +228,9 @@ typedef struct GrantRelInfo
 	Cost		remote_startup_cost;	/* remote work before the first row */
 	Cost		remote_run_cost;	/* remote work for all the rows */
 	bool		qp_is_pushdown_safe;	/* query_pathkeys can be sent */
+	bool		sharded;		/* its database has several shards: only
+								 * WHERE and columns are sent, the rest is
+								 * computed here over every shard's rows */
 
 	/* join relations */
 	RelOptInfo *outerrel;
@@ -261,8 +264,13 @@ enum GrantScanPrivateIndex
 	GrantScanFetchSize,			/* Integer */
 	GrantScanForUpdate,			/* Boolean: locks rows or feeds a modify:
 								 * must run on the writer */
-	GrantScanRelations			/* String: relation names for EXPLAIN;
-								 * absent for base relations */
+	GrantScanRelations,			/* String: relation names for EXPLAIN;
+								 * "" for base relations */
+	GrantScanShardKeys,			/* Integer: how many expressions at the end
+								 * of fdw_exprs give shard key values (they
+								 * are not remote parameters) */
+	GrantScanShardKeyArrays		/* Integer list: per such expression,
+								 * whether it yields an array of keys */
 };
 
 /* ForeignModify fdw_private (UPDATE/DELETE by ctid, INSERT) */
@@ -284,7 +292,9 @@ enum GrantDirectModifyPrivateIndex
 	GrantDirectModifySQL,		/* String */
 	GrantDirectModifyHasReturning,	/* Boolean */
 	GrantDirectModifyRetrievedAttrs,	/* Integer list */
-	GrantDirectModifySetProcessed	/* Boolean */
+	GrantDirectModifySetProcessed,	/* Boolean */
+	GrantDirectModifyShardKeys, /* as GrantScanShardKeys */
+	GrantDirectModifyShardKeyArrays /* as GrantScanShardKeyArrays */
 };
 
 /* in grant.c: settings */
@@ -303,6 +313,7 @@ typedef enum GrantReaderFallback
 
 extern void _PG_init(void);
 extern int	grant_down_retry_interval;	/* ms */
+extern bool grant_prohibit_shard_swapping;
 extern int	grant_health_check_interval;	/* ms */
 extern int	grant_max_replica_lag;	/* ms, -1 = off */
 extern int	grant_read_your_writes;	/* GrantReadYourWrites */
@@ -539,6 +550,7 @@ typedef struct GrantParams
 
 extern void grant_reader_init(GrantRowReader *reader, TupleDesc tupdesc,
 							  List *retrieved_attrs, bool allow_binary);
+extern void grant_reader_recheck(GrantRowReader *reader);
 extern void grant_store_row(GrantRowReader *reader, TupleTableSlot *slot,
 							MemoryContext row_cxt,
 							const GrantAdapter *adapter,
@@ -600,6 +612,9 @@ extern void grant_router_init(void);
 extern GrantAdapterKind grant_server_dialect(ForeignServer *server);
 extern void grant_route(ForeignServer *server, Oid userid, bool is_write,
 						GrantRoute *route);
+extern List *grant_route_shards(ForeignServer *server, Oid userid, bool is_write,
+								bool by_key, List *key_shards, const char **how);
+extern int	grant_server_shard_count(ForeignServer *server);
 extern void grant_router_note_commit(const char *database, const char *shard,
 									 const char *position);
 extern void grant_check_write_allowed(void);
@@ -621,6 +636,28 @@ extern bool grant_connection_read_only(GrantConnection *conn);
 extern GrantRemote *grant_connection_remote(GrantConnection *conn);
 extern const GrantAdapter *grant_connection_adapter(GrantConnection *conn);
 extern void grant_connection_wrote(GrantConnection *conn);
+
+/* in shard.c */
+typedef enum GrantShardScheme
+{
+	GRANT_SHARD_HASH = 0,
+	GRANT_SHARD_RANGE,
+	GRANT_SHARD_LIST
+} GrantShardScheme;
+
+extern List *grant_shard_names(List *endpoints);
+extern GrantShardScheme grant_shard_scheme(const char *database);
+extern const char *grant_shard_for_text(const char *database, List *shards,
+										const char *key_text);
+extern const char *grant_shard_for_datum(const char *database, List *shards,
+										 Datum value, bool isnull, Oid typid);
+extern AttrNumber grant_shard_key_attnum(Oid relid);
+extern void grant_shard_key_conditions(Index rtindex, Oid relid, List *clauses,
+									   List **key_exprs, List **is_array);
+extern List *grant_shards_for_values(const char *database, List *shards,
+									 Oid key_type, int32 key_typmod,
+									 List *values);
+extern void grant_shard_check_update(Oid relid, List *target_attrs);
 
 /* in health.c */
 extern void grant_health_init(void);

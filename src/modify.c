@@ -48,6 +48,22 @@
 /* queued batches after which their answers are read */
 #define GRANT_MAX_QUEUED			64
 
+/*
+ * Where a modify's rows go: one target per shard (only one when the
+ * database has one shard or grant.shard pins one).  A target connects at
+ * its first row, so an INSERT opens connections only to the shards its
+ * rows belong to.
+ */
+typedef struct ShardTarget
+{
+	GrantRoute *route;
+	GrantConnection *conn;		/* NULL until its first row */
+	bool		queued;			/* batches queued, answers not read */
+	/* statements prepared on this target's connection, or NULL */
+	char	   *stmt_name;		/* the one-row statement */
+	char	   *batch_stmt_name;	/* the INSERT of batch_size rows */
+} ShardTarget;
+
 typedef struct GrantModifyState
 {
 	Relation	rel;
@@ -60,30 +76,31 @@ typedef struct GrantModifyState
 	bool		has_returning;
 	List	   *retrieved_attrs;
 	AttrNumber	ctid_attno;		/* junk column with the remote ctid */
+	bool		mysql;			/* the MySQL dialect writes the SQL */
+	int			nkeys;			/* MySQL: row identity by key columns */
+	AttrNumber *key_junk;		/* their junk columns */
+	FmgrInfo   *key_outfuncs;	/* their output functions */
 	int			batch_size;
 
 	/* cached multi-row INSERT */
 	char	   *batch_sql;
 	int			batch_sql_rows;
 
-	/* statements prepared on the remote for this modify, or NULL */
-	char	   *stmt_name;		/* the one-row statement */
-	char	   *batch_stmt_name;	/* the INSERT of batch_size rows */
-
 	ForeignServer *server;
 	Oid			userid;
-	GrantRoute	route;
-	GrantConnection *conn;
+	const char *how;			/* why these shards (EXPLAIN) */
+	bool		sharded;		/* the database has several shards */
+	int			ntargets;
+	ShardTarget *targets;
+	char	   *database;		/* sharded: the registry database */
+	List	   *shard_names;	/* sharded: sorted, as routes are */
+	AttrNumber	shard_key;		/* sharded: column whose value picks the
+								 * shard, or 0 */
 	FmgrInfo   *outfuncs;		/* per target attribute */
 	GrantRowReader reader;		/* RETURNING */
 	MemoryContext temp_cxt;		/* reset per row or batch */
 	MemoryContext row_cxt;
-	bool		queued;			/* batches are queued, read at the end */
 	bool		do_nothing;		/* ON CONFLICT DO NOTHING: count rows */
-	bool		mysql;			/* the MySQL dialect */
-	int			nkeys;			/* MySQL row identity: key columns */
-	AttrNumber *key_junk;		/* their junk attnos in the subplan */
-	FmgrInfo   *key_outfuncs;
 } GrantModifyState;
 
 static GrantModifyState *modify_state_create(ModifyTableState *mtstate,
@@ -100,14 +117,23 @@ static void find_key_columns(GrantModifyState *fmstate, Plan *subplan,
 							 List *key_attrs);
 static const char *insert_sql_for(GrantModifyState *fmstate, int nrows);
 static TupleTableSlot *run_returning(GrantModifyState *fmstate,
-									 TupleTableSlot *slot, const char *sql,
-									 int nparams, const char **values);
-static void finish_queued(GrantModifyState *fmstate);
+									 ShardTarget *target, TupleTableSlot *slot,
+									 const char *sql, int nparams,
+									 const char **values);
+static void finish_queued(GrantModifyState *fmstate, ShardTarget *target);
+static void setup_targets(GrantModifyState *fmstate, ForeignTable *table,
+						  bool explain_only);
+static ShardTarget *target_connected(GrantModifyState *fmstate, int i);
+static char *key_text(Oid typid, Datum value);
+static int	target_for_row(GrantModifyState *fmstate, TupleTableSlot *slot);
+static void insert_rows(GrantModifyState *fmstate, ShardTarget *target,
+						TupleTableSlot **slots, int nrows, int *inserted);
 static TupleTableSlot *modify_by_ctid(GrantModifyState *fmstate,
 									  TupleTableSlot *slot,
 									  TupleTableSlot *planSlot,
 									  bool with_values);
-static const char *stmt_for(GrantModifyState *fmstate, const char *sql, int nrows);
+static const char *stmt_for(GrantModifyState *fmstate, ShardTarget *target,
+							const char *sql, int nrows);
 
 /* names of remote prepared statements, unique in this backend */
 static uint32 stmt_counter = 0;
@@ -164,14 +190,10 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	fmstate->mysql = grant_server_dialect(fmstate->server) == GRANT_ADAPTER_MYSQL;
 	fmstate->userid = result_rel_userid(rinfo, estate);
 
-	grant_route(fmstate->server, fmstate->userid, true, &fmstate->route);
+	setup_targets(fmstate, table, (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0);
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return fmstate;
-
 	grant_check_write_allowed();
-	fmstate->conn = grant_get_connection(fmstate->server, fmstate->userid,
-										 fmstate->route.endpoint);
-	grant_connection_wrote(fmstate->conn);
 
 	fmstate->outfuncs = palloc0(sizeof(FmgrInfo) * Max(list_length(target_attrs), 1));
 	i = 0;
@@ -202,6 +224,117 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 											 ALLOCSET_SMALL_SIZES);
 	fmstate->batch_size = 1;
 	return fmstate;
+}
+
+/*
+ * One target per shard the statement may write to.  Rows reach the
+ * shard of their shard key value (INSERT); a modify that finds its rows by
+ * ctid needs a single shard, since a ctid names a row of one server only.
+ */
+static void
+setup_targets(GrantModifyState *fmstate, ForeignTable *table, bool explain_only)
+{
+	List	   *routes;
+	ListCell   *lc;
+	int			i = 0;
+
+	fmstate->sharded = grant_server_shard_count(fmstate->server) > 1;
+	routes = grant_route_shards(fmstate->server, fmstate->userid, true,
+								false, NIL, &fmstate->how);
+	if (list_length(routes) > 1 && !explain_only)
+	{
+		char	   *key = grant_get_option(table->options, "shard_key");
+
+		if (fmstate->operation != CMD_INSERT)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot update or delete rows of \"%s\" one by one across shards",
+							RelationGetRelationName(fmstate->rel)),
+					 errhint("Use a WHERE clause the shards can evaluate, or pin a shard with \"grant.shard\".")));
+		if (key == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+					 errmsg("foreign table \"%s\" has no shard_key option and its database has several shards",
+							RelationGetRelationName(fmstate->rel)),
+					 errhint("Set the shard_key option, or pin a shard with \"grant.shard\".")));
+		fmstate->shard_key = get_attnum(RelationGetRelid(fmstate->rel), key);
+		if (fmstate->shard_key == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("shard_key column \"%s\" of foreign table \"%s\" does not exist",
+							key, RelationGetRelationName(fmstate->rel))));
+		fmstate->database = grant_server_database(fmstate->server);
+		fmstate->shard_names = grant_shard_names(grant_registry_endpoints(fmstate->database));
+	}
+	fmstate->ntargets = list_length(routes);
+	fmstate->targets = palloc0(sizeof(ShardTarget) * Max(fmstate->ntargets, 1));
+	foreach(lc, routes)
+		fmstate->targets[i++].route = (GrantRoute *) lfirst(lc);
+}
+
+/* a value as its type prints it, for messages */
+static char *
+key_text(Oid typid, Datum value)
+{
+	Oid			outfunc;
+	bool		isvarlena;
+
+	getTypeOutputInfo(typid, &outfunc, &isvarlena);
+	return OidOutputFunctionCall(outfunc, value);
+}
+
+/* target i, connected (with its remote transaction) on first use */
+static ShardTarget *
+target_connected(GrantModifyState *fmstate, int i)
+{
+	ShardTarget *target = &fmstate->targets[i];
+
+	if (target->conn == NULL)
+	{
+		target->conn = grant_get_connection(fmstate->server, fmstate->userid,
+											target->route->endpoint);
+		grant_connection_wrote(target->conn);
+	}
+	return target;
+}
+
+/*
+ * The target of one row: its shard key value's shard.  A NULL key or a
+ * key no shard holds is an error, and the statement writes nothing.
+ */
+static int
+target_for_row(GrantModifyState *fmstate, TupleTableSlot *slot)
+{
+	Form_pg_attribute att;
+	bool		isnull;
+	Datum		value;
+	const char *shard;
+	int			i;
+
+	if (fmstate->ntargets == 1)
+		return 0;
+	att = TupleDescAttr(RelationGetDescr(fmstate->rel), fmstate->shard_key - 1);
+	value = slot_getattr(slot, fmstate->shard_key, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("shard key column \"%s\" of \"%s\" must not be NULL",
+						NameStr(att->attname), RelationGetRelationName(fmstate->rel))));
+	shard = grant_shard_for_datum(fmstate->database, fmstate->shard_names,
+								  value, false, att->atttypid);
+	for (i = 0; shard != NULL && i < fmstate->ntargets; i++)
+	{
+		if (strcmp(fmstate->targets[i].route->endpoint->shard, shard) == 0)
+			return i;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_CHECK_VIOLATION),
+			 errmsg("no shard of grant database \"%s\" holds shard key %s of \"%s\"",
+					fmstate->database,
+					key_text(att->atttypid, value),
+					RelationGetRelationName(fmstate->rel)),
+			 errhint("Add a range or list for it with grant_fdw.shard_by_range() or grant_fdw.shard_by_list().")));
+	return -1;					/* keep compiler quiet */
 }
 
 /*
@@ -347,19 +480,20 @@ insert_sql_for(GrantModifyState *fmstate, int nrows)
  * that row in slot.  NULL when no row was affected.
  */
 static TupleTableSlot *
-run_returning(GrantModifyState *fmstate, TupleTableSlot *slot,
-			  const char *sql, int nparams, const char **values)
+run_returning(GrantModifyState *fmstate, ShardTarget *target,
+			  TupleTableSlot *slot, const char *sql, int nparams,
+			  const char **values)
 {
-	const GrantAdapter *adapter = grant_connection_adapter(fmstate->conn);
+	const GrantAdapter *adapter = grant_connection_adapter(target->conn);
 	GrantRemoteQuery *query;
 	uint64		affected;
 	bool		got_row = false;
 	MemoryContext oldcxt;
 
-	finish_queued(fmstate);
+	finish_queued(fmstate, target);
 	oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
-	query = adapter->query(grant_connection_remote(fmstate->conn), sql,
-						   stmt_for(fmstate, sql, 1), nparams, values,
+	query = adapter->query(grant_connection_remote(target->conn), sql,
+						   stmt_for(fmstate, target, sql, 1), nparams, values,
 						   fmstate->reader.binary);
 	if (fmstate->has_returning)
 	{
@@ -389,15 +523,16 @@ run_returning(GrantModifyState *fmstate, TupleTableSlot *slot,
  * per statement instead of once per row or batch.
  */
 static const char *
-stmt_for(GrantModifyState *fmstate, const char *sql, int nrows)
+stmt_for(GrantModifyState *fmstate, ShardTarget *target, const char *sql,
+		 int nrows)
 {
 	char	  **slot;
 	MemoryContext oldcxt;
 
 	if (nrows == 1)
-		slot = &fmstate->stmt_name;
+		slot = &target->stmt_name;
 	else if (nrows == fmstate->batch_size)
-		slot = &fmstate->batch_stmt_name;
+		slot = &target->batch_stmt_name;
 	else
 		return NULL;
 	if (*slot == NULL)
@@ -405,20 +540,20 @@ stmt_for(GrantModifyState *fmstate, const char *sql, int nrows)
 		oldcxt = MemoryContextSwitchTo(GetMemoryChunkContext(fmstate));
 		*slot = psprintf("grant_%u", ++stmt_counter);
 		MemoryContextSwitchTo(oldcxt);
-		grant_connection_adapter(fmstate->conn)->prepare(grant_connection_remote(fmstate->conn),
-														 *slot, sql);
+		grant_connection_adapter(target->conn)->prepare(grant_connection_remote(target->conn),
+														*slot, sql);
 	}
 	return *slot;
 }
 
-/* read the answers of every queued batch; raises the first error */
+/* read the answers of a target's queued batches; raises the first error */
 static void
-finish_queued(GrantModifyState *fmstate)
+finish_queued(GrantModifyState *fmstate, ShardTarget *target)
 {
-	if (!fmstate->queued)
+	if (!target->queued)
 		return;
-	fmstate->queued = false;
-	grant_connection_adapter(fmstate->conn)->sync(grant_connection_remote(fmstate->conn));
+	target->queued = false;
+	grant_connection_adapter(target->conn)->sync(grant_connection_remote(target->conn));
 }
 
 void
@@ -488,53 +623,95 @@ grantGetForeignModifyBatchSize(ResultRelInfo *rinfo)
 {
 	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
 
-	if (fmstate == NULL || fmstate->conn == NULL)
+	if (fmstate == NULL || fmstate->temp_cxt == NULL)
 		return 1;
 	fmstate->batch_size = compute_batch_size(fmstate, rinfo);
 	return fmstate->batch_size;
 }
 
-TupleTableSlot **
-grantExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
-							TupleTableSlot **slots, TupleTableSlot **planSlots,
-							int *numSlots)
+/*
+ * Send nrows rows to one target as one multi-row INSERT.  Batches are
+ * queued (answers read later) only when every row is certain to be
+ * inserted or fail the statement; with ON CONFLICT DO NOTHING the count
+ * of rows inserted is needed, so the answer is read now and added to
+ * *inserted.
+ */
+static void
+insert_rows(GrantModifyState *fmstate, ShardTarget *target,
+			TupleTableSlot **slots, int nrows, int *inserted)
 {
-	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
-	const GrantAdapter *adapter = grant_connection_adapter(fmstate->conn);
-	GrantRemote *remote = grant_connection_remote(fmstate->conn);
-	const char **values;
-	const char *sql;
-	int			nrows = *numSlots;
+	const GrantAdapter *adapter = grant_connection_adapter(target->conn);
+	GrantRemote *remote = grant_connection_remote(target->conn);
+	const char **values = slot_params(fmstate, slots, nrows, NULL, 0);
+	const char *sql = insert_sql_for(fmstate, nrows);
 
-	MemoryContextReset(fmstate->temp_cxt);
-	values = slot_params(fmstate, slots, nrows, NULL, 0);
-	sql = insert_sql_for(fmstate, nrows);
-
-	/*
-	 * Batches are queued only when every row is certain to be inserted or
-	 * fail the statement; with ON CONFLICT DO NOTHING the count of rows
-	 * inserted is needed, so the answer is read now.
-	 */
 	if (!fmstate->do_nothing)
 	{
-		adapter->send(remote, sql, stmt_for(fmstate, sql, nrows),
+		adapter->send(remote, sql, stmt_for(fmstate, target, sql, nrows),
 					  nrows * fmstate->nparams, values);
-		fmstate->queued = true;
+		target->queued = true;
 		if (adapter->npending(remote) >= GRANT_MAX_QUEUED)
-			finish_queued(fmstate);
+			finish_queued(fmstate, target);
+		*inserted += nrows;
 	}
 	else
 	{
 		GrantRemoteQuery *query;
 		MemoryContext oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
 
-		finish_queued(fmstate);
-		query = adapter->query(remote, sql, stmt_for(fmstate, sql, nrows),
+		finish_queued(fmstate, target);
+		query = adapter->query(remote, sql, stmt_for(fmstate, target, sql, nrows),
 							   nrows * fmstate->nparams, values, false);
 		adapter->close(query);
-		*numSlots = (int) adapter->rows_affected(query);
+		*inserted += (int) adapter->rows_affected(query);
 		MemoryContextSwitchTo(oldcxt);
 	}
+}
+
+/*
+ * A batch of rows: each goes to the shard of its key, one INSERT per
+ * shard.  The slots handed back are the rows inserted (all of them unless
+ * ON CONFLICT DO NOTHING skipped some).
+ */
+TupleTableSlot **
+grantExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
+							TupleTableSlot **slots, TupleTableSlot **planSlots,
+							int *numSlots)
+{
+	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
+	int			nrows = *numSlots;
+	int			inserted = 0;
+	int			t;
+
+	MemoryContextReset(fmstate->temp_cxt);
+	if (fmstate->ntargets == 1)
+	{
+		insert_rows(fmstate, target_connected(fmstate, 0), slots, nrows, &inserted);
+		*numSlots = inserted;
+		return slots;
+	}
+
+	{
+		int		   *target_of = MemoryContextAlloc(fmstate->temp_cxt, sizeof(int) * nrows);
+		TupleTableSlot **group = MemoryContextAlloc(fmstate->temp_cxt,
+													sizeof(TupleTableSlot *) * nrows);
+		int			r;
+
+		/* every row's shard first: a row with no shard writes nothing */
+		for (r = 0; r < nrows; r++)
+			target_of[r] = target_for_row(fmstate, slots[r]);
+		for (t = 0; t < fmstate->ntargets; t++)
+		{
+			int			n = 0;
+
+			for (r = 0; r < nrows; r++)
+				if (target_of[r] == t)
+					group[n++] = slots[r];
+			if (n > 0)
+				insert_rows(fmstate, target_connected(fmstate, t), group, n, &inserted);
+		}
+	}
+	*numSlots = inserted;
 	return slots;
 }
 
@@ -544,10 +721,13 @@ grantExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 {
 	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
 	const char **values;
+	ShardTarget *target;
 
 	MemoryContextReset(fmstate->temp_cxt);
+	target = target_connected(fmstate, target_for_row(fmstate, slot));
 	values = slot_params(fmstate, &slot, 1, NULL, 0);
-	return run_returning(fmstate, slot, fmstate->sql, fmstate->nparams, values);
+	return run_returning(fmstate, target, slot, fmstate->sql, fmstate->nparams,
+						 values);
 }
 
 /*
@@ -595,7 +775,7 @@ modify_by_ctid(GrantModifyState *fmstate, TupleTableSlot *slot,
 		lead[0] = DatumGetCString(DirectFunctionCall1(tidout, ctid));
 	}
 	values = slot_params(fmstate, &slot, with_values ? 1 : 0, lead, nlead);
-	return run_returning(fmstate, slot, fmstate->sql,
+	return run_returning(fmstate, target_connected(fmstate, 0), slot, fmstate->sql,
 						 (with_values ? fmstate->nparams : 0) + nlead, values);
 }
 
@@ -619,17 +799,25 @@ void
 grantEndForeignModify(EState *estate, ResultRelInfo *rinfo)
 {
 	GrantModifyState *fmstate = (GrantModifyState *) rinfo->ri_FdwState;
+	int			t;
 
-	if (fmstate == NULL || fmstate->conn == NULL)
+	if (fmstate == NULL || fmstate->temp_cxt == NULL)
 		return;
-	finish_queued(fmstate);
-	/* queued: read with the next use of the connection */
-	if (fmstate->stmt_name)
-		grant_connection_adapter(fmstate->conn)->deallocate(grant_connection_remote(fmstate->conn),
-															fmstate->stmt_name);
-	if (fmstate->batch_stmt_name)
-		grant_connection_adapter(fmstate->conn)->deallocate(grant_connection_remote(fmstate->conn),
-															fmstate->batch_stmt_name);
+	for (t = 0; t < fmstate->ntargets; t++)
+	{
+		ShardTarget *target = &fmstate->targets[t];
+		const GrantAdapter *adapter;
+
+		if (target->conn == NULL)
+			continue;
+		finish_queued(fmstate, target);
+		/* queued: read with the next use of the connection */
+		adapter = grant_connection_adapter(target->conn);
+		if (target->stmt_name)
+			adapter->deallocate(grant_connection_remote(target->conn), target->stmt_name);
+		if (target->batch_stmt_name)
+			adapter->deallocate(grant_connection_remote(target->conn), target->batch_stmt_name);
+	}
 }
 
 /*
@@ -704,15 +892,23 @@ grantExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 
 	if (!es->verbose)
 		return;
-	if (fmstate && fmstate->route.endpoint)
-		ExplainPropertyText("Route", grant_route_describe(&fmstate->route), es);
+	if (fmstate)
+	{
+		int			t;
+
+		if (fmstate->sharded)
+			ExplainPropertyText("Shards", fmstate->how, es);
+		for (t = 0; t < fmstate->ntargets; t++)
+			ExplainPropertyText("Route",
+								grant_route_describe(fmstate->targets[t].route), es);
+	}
 	ExplainPropertyText("Remote SQL", strVal(list_nth(fdw_private, GrantModifySQL)), es);
 	if (fmstate && fmstate->batch_size > 1)
 		ExplainPropertyInteger("Batch Size", NULL, fmstate->batch_size, es);
 }
 
 /*
- * TRUNCATE: one statement per server, on its writer.  The relations of a
+ * TRUNCATE: one statement per server and shard, on each shard's writer.  The relations of a
  * server are truncated together, so CASCADE and RESTART IDENTITY mean on
  * the remote what they mean locally.
  */
@@ -739,7 +935,9 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 		List	   *server_rels = NIL;
 		ListCell   *lc2;
 		StringInfoData sql;
-		GrantRoute	route;
+		List	   *routes;
+		const char *how;
+		ListCell   *lc3;
 		GrantConnection *conn;
 		GrantRemoteQuery *query;
 		const GrantAdapter *adapter;
@@ -751,35 +949,36 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 			if (GetForeignTable(RelationGetRelid(rel))->serverid == serverid)
 				server_rels = lappend(server_rels, rel);
 		}
-		grant_route(server, GetUserId(), true, &route);
-		if (grant_server_dialect(server) == GRANT_ADAPTER_MYSQL)
+		routes = grant_route_shards(server, GetUserId(), true, false, NIL, &how);
+		foreach(lc3, routes)
 		{
-			/* one DELETE per table: MySQL's TRUNCATE would commit */
-			if (behavior == DROP_CASCADE || restart_seqs)
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("TRUNCATE ... CASCADE and RESTART IDENTITY are not supported on MySQL foreign tables")));
-			conn = grant_get_connection(server, GetUserId(), route.endpoint);
+			GrantRoute *route = (GrantRoute *) lfirst(lc3);
+
+			conn = grant_get_connection(server, GetUserId(), route->endpoint);
 			grant_connection_wrote(conn);
 			adapter = grant_connection_adapter(conn);
-			foreach(lc2, server_rels)
+			if (grant_server_dialect(server) == GRANT_ADAPTER_MYSQL)
 			{
-				initStringInfo(&sql);
-				grant_mysql_deparse_truncate(&sql, (Relation) lfirst(lc2));
-				query = adapter->query(grant_connection_remote(conn), sql.data,
-									   NULL, 0, NULL, false);
-				adapter->close(query);
+				/* one DELETE per table: MySQL's TRUNCATE would commit */
+				if (behavior == DROP_CASCADE || restart_seqs)
+					ereport(ERROR,
+							(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+							 errmsg("TRUNCATE ... CASCADE and RESTART IDENTITY are not supported on MySQL foreign tables")));
+				foreach(lc2, server_rels)
+				{
+					initStringInfo(&sql);
+					grant_mysql_deparse_truncate(&sql, (Relation) lfirst(lc2));
+					query = adapter->query(grant_connection_remote(conn), sql.data,
+										   NULL, 0, NULL, false);
+					adapter->close(query);
+				}
+				continue;
 			}
-			continue;
+			initStringInfo(&sql);
+			grant_pg_deparse_truncate(&sql, server_rels, behavior, restart_seqs);
+			query = adapter->query(grant_connection_remote(conn), sql.data, NULL,
+								   0, NULL, false);
+			adapter->close(query);
 		}
-		initStringInfo(&sql);
-		grant_pg_deparse_truncate(&sql, server_rels, behavior, restart_seqs);
-
-		conn = grant_get_connection(server, GetUserId(), route.endpoint);
-		grant_connection_wrote(conn);
-		adapter = grant_connection_adapter(conn);
-		query = adapter->query(grant_connection_remote(conn), sql.data, NULL,
-							   0, NULL, false);
-		adapter->close(query);
 	}
 }

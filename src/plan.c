@@ -64,6 +64,9 @@
 static bool dialect_is_pg(GrantRelInfo *info);
 static bool expr_ships(PlannerInfo *root, RelOptInfo *rel, GrantRelInfo *info,
 					   Expr *expr);
+static List *append_shard_keys(List *fdw_private, List **params_list,
+							   Index rtindex, Oid relid, bool sharded,
+							   List *shipped_clauses);
 static bool pathkeys_ship(PlannerInfo *root, RelOptInfo *rel,
 						  GrantRelInfo *info, List *pathkeys);
 static List *plan_mysql_modify(PlannerInfo *root, ModifyTable *plan,
@@ -204,6 +207,7 @@ grantGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	info->server = GetForeignServer(info->table->serverid);
 	info->serverid = info->server->serverid;
 	info->dialect = grant_server_dialect(info->server);
+	info->sharded = grant_server_shard_count(info->server) > 1;
 	info->fetch_size = GRANT_DEFAULT_FETCH_SIZE;
 	info->relation_index = baserel->relid;
 	info->pushdown_safe = true;
@@ -274,7 +278,8 @@ grantGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 	add_path(baserel, (Path *) path);
 
 	info->qp_is_pushdown_safe = false;
-	if (root->query_pathkeys != NIL &&
+	/* rows of several shards come back in no particular order */
+	if (root->query_pathkeys != NIL && !info->sharded &&
 		pathkeys_ship(root, baserel, info, root->query_pathkeys))
 	{
 		GrantPathExtra extra;
@@ -294,6 +299,28 @@ grantGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 									   baserel->lateral_relids, NULL, NIL);
 		add_path(baserel, (Path *) path);
 	}
+}
+
+/*
+ * Append to fdw_private how the executor finds the shards a statement on a
+ * sharded table can touch: the shard key conditions among the shipped
+ * ones (their value expressions go after the remote parameters in
+ * fdw_exprs, which *params_list becomes).  Zero expressions: every shard.
+ */
+static List *
+append_shard_keys(List *fdw_private, List **params_list, Index rtindex,
+				  Oid relid, bool sharded, List *shipped_clauses)
+{
+	List	   *key_exprs = NIL;
+	List	   *key_arrays = NIL;
+
+	if (sharded && rtindex > 0)
+		grant_shard_key_conditions(rtindex, relid, shipped_clauses,
+								   &key_exprs, &key_arrays);
+	fdw_private = lappend(fdw_private, makeInteger(list_length(key_exprs)));
+	fdw_private = lappend(fdw_private, key_arrays);
+	*params_list = list_concat(*params_list, key_exprs);
+	return fdw_private;
 }
 
 /*
@@ -382,10 +409,12 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 							 retrieved_attrs,
 							 makeInteger(info->fetch_size),
 							 makeBoolean(for_update));
-	if (scan_relid == 0)
-		fdw_private = lappend(fdw_private,
-							  makeString(info->relation_name ?
-										 info->relation_name : ""));
+	fdw_private = lappend(fdw_private,
+						  makeString(scan_relid == 0 && info->relation_name ?
+									 info->relation_name : ""));
+	fdw_private = append_shard_keys(fdw_private, &params_list, scan_relid,
+									foreigntableid, info->sharded,
+									fdw_recheck_quals);
 
 	return make_foreignscan(tlist, local_exprs, scan_relid, params_list,
 							fdw_private, fdw_scan_tlist, fdw_recheck_quals,
@@ -473,6 +502,7 @@ grantPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 				elog(ERROR, "system-column update is not supported");
 			target_attrs = lappend_int(target_attrs, attno);
 		}
+		grant_shard_check_update(rte->relid, target_attrs);
 	}
 
 	if (plan->withCheckOptionLists != NIL)
@@ -624,6 +654,8 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	}
 
 	rte = planner_rt_fetch(resultRelation, root);
+	if (operation == CMD_UPDATE)
+		grant_shard_check_update(rte->relid, target_attrs);
 	rel = table_open(rte->relid, NoLock);
 
 	/* generated columns are computed locally from the new row */
@@ -663,11 +695,15 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 
 	fscan->operation = operation;
 	fscan->resultRelation = resultRelation;
-	fscan->fdw_exprs = params_list;
 	fscan->fdw_private = list_make4(makeString(sql.data),
 									makeBoolean(retrieved_attrs != NIL),
 									retrieved_attrs,
 									makeBoolean(plan->canSetTag));
+	fscan->fdw_private = append_shard_keys(fscan->fdw_private, &params_list,
+										   resultRelation, rte->relid,
+										   info->sharded,
+										   fscan->fdw_recheck_quals);
+	fscan->fdw_exprs = params_list;
 	return true;
 }
 

@@ -308,6 +308,11 @@ grantGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel,
 
 	if (joinrel->fdw_private != NULL)
 		return;
+	/* rows of sharded tables meet here, not on one remote */
+	if ((oinfo != NULL && oinfo->sharded) ||
+		(innerrel->fdw_private != NULL &&
+		 ((GrantRelInfo *) innerrel->fdw_private)->sharded))
+		return;
 
 	info = (GrantRelInfo *) palloc0(sizeof(GrantRelInfo));
 	info->pushdown_safe = false;
@@ -598,7 +603,7 @@ add_final_path(PlannerInfo *root, RelOptInfo *input_rel,
 	else if (query->sortClause != NIL)
 		return;					/* some local stage sorts; can't go under it */
 
-	if (iinfo == NULL || !iinfo->pushdown_safe)
+	if (iinfo == NULL || !iinfo->pushdown_safe || iinfo->sharded)
 		return;
 	if (IS_UPPER_REL(rel) && iinfo->stage != UPPERREL_GROUP_AGG)
 		return;
@@ -648,7 +653,7 @@ grantGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
 	GrantRelInfo *iinfo = (GrantRelInfo *) input_rel->fdw_private;
 	GrantRelInfo *info;
 
-	if (iinfo == NULL || !iinfo->pushdown_safe)
+	if (iinfo == NULL || !iinfo->pushdown_safe || iinfo->sharded)
 		return;
 	if (iinfo->dialect != GRANT_ADAPTER_POSTGRESQL &&
 		stage == UPPERREL_GROUP_AGG)

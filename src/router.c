@@ -48,6 +48,15 @@ typedef struct RouteMemo
 
 static List *xact_memos = NIL;	/* in TopTransactionContext */
 
+/* shard pinned by grant.shard at a database's first use in a transaction */
+typedef struct XactPin
+{
+	char	   *database;
+	char	   *shard;
+} XactPin;
+
+static List *xact_pins = NIL;	/* in TopTransactionContext */
+
 /*
  * The session's last committed write per (database, shard): its reads go
  * only to readers that replayed it (read-your-writes).  In
@@ -66,7 +75,11 @@ static List *session_writes = NIL;
 
 static void router_xact_callback(XactEvent event, void *arg);
 static RouteMemo *get_memo(const char *database, const char *shard);
-static const char *pick_shard(const char *database, List *endpoints);
+static const char *explicit_shard(const char *database, List *shards);
+static void route_in_shard(ForeignServer *server, Oid userid,
+						   const char *database, const char *shard,
+						   List *endpoints, bool is_write, GrantRoute *route);
+static List *database_endpoints(const char *database);
 static SessionWrite *find_session_write(const char *database, const char *shard);
 static GrantEndpoint *pick_by_weight(List *candidates);
 static bool reader_may_serve(GrantEndpoint *ep, SessionWrite *sw,
@@ -93,6 +106,7 @@ router_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
 			xact_memos = NIL;
+			xact_pins = NIL;
 			break;
 		default:
 			break;
@@ -165,56 +179,61 @@ grant_check_write_allowed(void)
 }
 
 /*
- * The shard this statement goes to: grant.shard when set (it must exist),
- * else the only shard of the database.  Several shards without a pinned
- * one is refused here; key-based routing and fan-out replace that refusal.
+ * The shard pinned by grant.shard for database, or NULL when none is set.
+ * It must exist (the error names the known ones); with
+ * grant.prohibit_shard_swapping a transaction keeps the first one it used.
  */
 static const char *
-pick_shard(const char *database, List *endpoints)
+explicit_shard(const char *database, List *shards)
 {
 	ListCell   *lc;
-	const char *only = NULL;
-	bool		several = false;
 	StringInfoData known;
+	XactPin    *pin = NULL;
+	MemoryContext oldcxt;
 
-	if (grant_shard != NULL && grant_shard[0] != '\0')
+	if (grant_shard == NULL || grant_shard[0] == '\0')
+		return NULL;
+
+	foreach(lc, xact_pins)
 	{
-		foreach(lc, endpoints)
-		{
-			GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
-
-			if (strcmp(ep->shard, grant_shard) == 0)
-				return ep->shard;
-		}
-		initStringInfo(&known);
-		foreach(lc, endpoints)
-		{
-			GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
-
-			if (strstr(known.data, ep->shard) == NULL)
-				appendStringInfo(&known, "%s\"%s\"", known.len ? ", " : "", ep->shard);
-		}
+		if (strcmp(((XactPin *) lfirst(lc))->database, database) == 0)
+			pin = (XactPin *) lfirst(lc);
+	}
+	if (pin != NULL && grant_prohibit_shard_swapping &&
+		strcmp(pin->shard, grant_shard) != 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("grant database \"%s\" has no shard \"%s\"", database, grant_shard),
-				 errdetail("Known shards: %s.", known.data)));
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("cannot switch grant database \"%s\" from shard \"%s\" to \"%s\" inside a transaction",
+						database, pin->shard, grant_shard),
+				 errhint("Finish the transaction first, or turn \"grant.prohibit_shard_swapping\" off.")));
+
+	foreach(lc, shards)
+	{
+		const char *shard = (const char *) lfirst(lc);
+
+		if (strcmp(shard, grant_shard) != 0)
+			continue;
+		if (pin == NULL)
+		{
+			oldcxt = MemoryContextSwitchTo(TopTransactionContext);
+			pin = palloc(sizeof(XactPin));
+			pin->database = pstrdup(database);
+			pin->shard = pstrdup(shard);
+			xact_pins = lappend(xact_pins, pin);
+			MemoryContextSwitchTo(oldcxt);
+		}
+		return shard;
 	}
 
-	foreach(lc, endpoints)
-	{
-		GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
-
-		if (only == NULL)
-			only = ep->shard;
-		else if (strcmp(only, ep->shard) != 0)
-			several = true;
-	}
-	if (several)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("grant database \"%s\" has several shards and no shard is selected", database),
-				 errhint("Set \"grant.shard\" or call grant_fdw.connected_to(shard => ...).")));
-	return only;
+	initStringInfo(&known);
+	foreach(lc, shards)
+		appendStringInfo(&known, "%s\"%s\"", known.len ? ", " : "",
+						 (const char *) lfirst(lc));
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("grant database \"%s\" has no shard \"%s\"", database, grant_shard),
+			 errdetail("Known shards: %s.", known.data)));
+	return NULL;				/* keep compiler quiet */
 }
 
 /*
@@ -428,19 +447,15 @@ choose_reader(RouteMemo *memo, List *readers, ForeignServer *server,
 }
 
 /*
- * Route one statement.  is_write: the statement modifies rows or locks
- * them (SELECT FOR UPDATE), so it must run on the writer; whether writes
- * are allowed at all is grant_check_write_allowed()'s business (EXPLAIN
- * shows the route of a write it would refuse).  The endpoint is returned
- * in route->endpoint, palloc'd in the caller's context.
+ * Route one statement within one shard of database: the writer for a
+ * write, a locking read, role writing or a read after this transaction's
+ * write; else a reader that may serve, or the writer as fallback.
  */
-void
-grant_route(ForeignServer *server, Oid userid, bool is_write,
-			GrantRoute *route)
+static void
+route_in_shard(ForeignServer *server, Oid userid, const char *database,
+			   const char *shard, List *endpoints, bool is_write,
+			   GrantRoute *route)
 {
-	char	   *database = grant_server_database(server);
-	List	   *endpoints;
-	const char *shard;
 	ListCell   *lc;
 	GrantEndpoint *writer = NULL;
 	List	   *readers = NIL;
@@ -448,21 +463,6 @@ grant_route(ForeignServer *server, Oid userid, bool is_write,
 	GrantEndpoint *reader;
 	const char *reason = NULL;
 
-	if (database == NULL)
-	{
-		route->endpoint = grant_server_endpoint(server);
-		route->reason = "server endpoint";
-		return;
-	}
-
-	endpoints = grant_registry_endpoints(database);
-	if (endpoints == NIL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
-				 errmsg("grant database \"%s\" has no registered endpoint", database),
-				 errhint("Register one with grant_fdw.establish_connection().")));
-
-	shard = pick_shard(database, endpoints);
 	foreach(lc, endpoints)
 	{
 		GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
@@ -526,6 +526,133 @@ grant_route(ForeignServer *server, Oid userid, bool is_write,
 						database, shard)));
 	route->endpoint = writer;
 	route->reason = reason;
+}
+
+/* the endpoints of a registry database; an error when it has none */
+static List *
+database_endpoints(const char *database)
+{
+	List	   *endpoints = grant_registry_endpoints(database);
+
+	if (endpoints == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				 errmsg("grant database \"%s\" has no registered endpoint", database),
+				 errhint("Register one with grant_fdw.establish_connection().")));
+	return endpoints;
+}
+
+/*
+ * Route one statement that runs on a single shard: the shard pinned by
+ * grant.shard, or the database's only one.  is_write: the statement
+ * modifies rows or locks them (SELECT FOR UPDATE), so it must run on the
+ * writer; whether writes are allowed at all is grant_check_write_allowed()'s
+ * business (EXPLAIN shows the route of a write it would refuse).  The
+ * endpoint is returned in route->endpoint, palloc'd in the caller's
+ * context.
+ */
+void
+grant_route(ForeignServer *server, Oid userid, bool is_write,
+			GrantRoute *route)
+{
+	char	   *database = grant_server_database(server);
+	List	   *endpoints;
+	List	   *shards;
+	const char *shard;
+
+	if (database == NULL)
+	{
+		route->endpoint = grant_server_endpoint(server);
+		route->reason = "server endpoint";
+		return;
+	}
+	endpoints = database_endpoints(database);
+	shards = grant_shard_names(endpoints);
+	shard = explicit_shard(database, shards);
+	if (shard == NULL)
+	{
+		if (list_length(shards) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("grant database \"%s\" has several shards and this statement must run on one", database),
+					 errhint("Set \"grant.shard\" or call grant_fdw.connected_to(shard => ...).")));
+		shard = (const char *) linitial(shards);
+	}
+	route_in_shard(server, userid, database, shard, endpoints, is_write, route);
+}
+
+/*
+ * Route one statement that may run on several shards: the shard pinned by
+ * grant.shard; else, when by_key, the shards of the key values the
+ * statement is restricted to (key_shards: names, possibly none: then no
+ * shard can hold a row); else every shard.  Returns a list of palloc'd
+ * GrantRoute, one per shard in shard-name order, and in *how why these.
+ */
+List *
+grant_route_shards(ForeignServer *server, Oid userid, bool is_write,
+				   bool by_key, List *key_shards, const char **how)
+{
+	char	   *database = grant_server_database(server);
+	List	   *endpoints;
+	List	   *shards;
+	const char *pinned;
+	List	   *routes = NIL;
+	ListCell   *lc;
+
+	if (database == NULL)
+	{
+		GrantRoute *route = palloc0(sizeof(GrantRoute));
+
+		grant_route(server, userid, is_write, route);
+		*how = "single endpoint";
+		return list_make1(route);
+	}
+	endpoints = database_endpoints(database);
+	shards = grant_shard_names(endpoints);
+	pinned = explicit_shard(database, shards);
+
+	foreach(lc, shards)
+	{
+		const char *shard = (const char *) lfirst(lc);
+		GrantRoute *route;
+
+		if (pinned != NULL && strcmp(shard, pinned) != 0)
+			continue;
+		if (pinned == NULL && by_key)
+		{
+			ListCell   *lc2;
+			bool		wanted = false;
+
+			foreach(lc2, key_shards)
+				if (strcmp((const char *) lfirst(lc2), shard) == 0)
+					wanted = true;
+			if (!wanted)
+				continue;
+		}
+		route = palloc0(sizeof(GrantRoute));
+		route_in_shard(server, userid, database, shard, endpoints, is_write, route);
+		routes = lappend(routes, route);
+	}
+	if (pinned != NULL)
+		*how = "explicit shard";
+	else if (by_key)
+		*how = "by shard key";
+	else if (list_length(shards) > 1)
+		*how = "fan-out to every shard";
+	else
+		*how = "only shard";
+	return routes;
+}
+
+/* the number of shards of the server's database (1 for registry-less) */
+int
+grant_server_shard_count(ForeignServer *server)
+{
+	char	   *database = grant_server_database(server);
+
+	if (database == NULL)
+		return 1;
+	return Max(list_length(grant_shard_names(grant_registry_endpoints(database))), 1);
 }
 
 /*

@@ -25,6 +25,7 @@
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -32,20 +33,55 @@
 
 #include "grant.h"
 
+/*
+ * One shard's part of a statement: where it goes and what runs there.  A
+ * statement on a database of several shards has one part per shard it
+ * may touch; all parts' queries are sent before any row is read, so the
+ * shards work at the same time.
+ */
+typedef struct GrantPart
+{
+	GrantRoute *route;
+	GrantConnection *conn;
+	GrantRemoteQuery *query;	/* running, or NULL when done */
+} GrantPart;
+
+typedef struct GrantParts
+{
+	List	   *routes;			/* GrantRoute, for EXPLAIN */
+	const char *how;			/* why these shards */
+	int			nparts;
+	GrantPart  *parts;
+	int			current;		/* part whose rows are read now */
+} GrantParts;
+
+/*
+ * What picks the shards of a statement on a sharded table: the values of
+ * its shard key conditions, computed at execution (parameters known).
+ */
+typedef struct GrantShardKeys
+{
+	List	   *exprs;			/* ExprState; none: every shard */
+	List	   *raw;			/* the plan's expressions */
+	List	   *is_array;		/* Integer per expression */
+	Oid			key_type;		/* the key column's type and typmod */
+	int32		key_typmod;
+} GrantShardKeys;
+
 typedef struct GrantScanState
 {
 	char	   *sql;
 	bool		for_update;
 	ForeignServer *server;
 	Oid			userid;
-	GrantRoute	route;
-	GrantConnection *conn;		/* NULL under EXPLAIN only */
-	GrantRemoteQuery *query;	/* running query, or NULL */
-	bool		eof;
+	bool		sharded;		/* the database has several shards */
+	GrantShardKeys keys;
+	GrantParts	parts;
+	bool		started;		/* queries sent since the last rescan */
 	GrantRowReader reader;
 	GrantParams params;
 	MemoryContext row_cxt;		/* reset per row */
-	MemoryContext query_cxt;	/* lives as long as one remote query */
+	MemoryContext query_cxt;	/* lives as long as one round of queries */
 } GrantScanState;
 
 typedef struct GrantDirectState
@@ -56,9 +92,9 @@ typedef struct GrantDirectState
 	Relation	rel;			/* target relation */
 	ForeignServer *server;
 	Oid			userid;
-	GrantRoute	route;
-	GrantConnection *conn;
-	GrantRemoteQuery *query;
+	bool		sharded;
+	GrantShardKeys keys;
+	GrantParts	parts;
 	bool		started;
 	GrantRowReader reader;
 	GrantParams params;
@@ -73,6 +109,20 @@ static void check_remote_types(GrantRowReader *reader,
 							   GrantRemoteQuery *query);
 static Datum convert_value(GrantRowReader *reader, int col, int idx);
 static void close_query(GrantConnection *conn, GrantRemoteQuery **query);
+static void parts_route(GrantParts *parts, ForeignServer *server, Oid userid,
+						bool is_write, GrantShardKeys *keys,
+						ExprContext *econtext);
+static void parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
+					   const char *sql, GrantParams *params, bool binary,
+					   bool is_write, GrantShardKeys *keys,
+					   ExprContext *econtext);
+static List *split_fdw_exprs(List *fdw_exprs, List *fdw_private, int keys_index,
+							 Relation rel, PlanState *node,
+							 GrantShardKeys *keys);
+static bool shard_key_values(GrantShardKeys *keys, ExprContext *econtext,
+							 bool constants_only, List **values);
+static void parts_close(GrantParts *parts);
+static void parts_explain(GrantParts *parts, bool sharded, ExplainState *es);
 static Oid	scan_userid(ForeignScan *fsplan, EState *estate);
 
 /*
@@ -241,6 +291,20 @@ check_remote_types(GrantRowReader *reader, const GrantAdapter *adapter,
 		}
 		reader->conversion[i] = GRANT_CONVERT_VIA_TEXT;
 	}
+}
+
+/*
+ * Rows of another query follow (the next shard): check its column types
+ * again on its first row.
+ */
+void
+grant_reader_recheck(GrantRowReader *reader)
+{
+	int			i;
+
+	reader->checked = false;
+	for (i = 0; i < reader->ncols; i++)
+		reader->conversion[i] = reader->binary ? GRANT_CONVERT_BINARY : GRANT_CONVERT_TEXT;
 }
 
 /* one remote value into a datum of attribute idx */
@@ -426,6 +490,196 @@ close_query(GrantConnection *conn, GrantRemoteQuery **query)
 	}
 }
 
+/*
+ * The shards a statement goes to and the route inside each (see
+ * grant_route_shards).  palloc'd in CurrentMemoryContext.
+ */
+static void
+parts_route(GrantParts *parts, ForeignServer *server, Oid userid,
+			bool is_write, GrantShardKeys *keys, ExprContext *econtext)
+{
+	List	   *values = NIL;
+	List	   *key_shards = NIL;
+	bool		by_key = false;
+
+	/* under EXPLAIN only constants are known: parameters are not */
+	if (keys->exprs != NIL &&
+		shard_key_values(keys, econtext, econtext == NULL, &values))
+	{
+		char	   *database = grant_server_database(server);
+
+		by_key = true;
+		key_shards = grant_shards_for_values(database,
+											 grant_shard_names(grant_registry_endpoints(database)),
+											 keys->key_type, keys->key_typmod,
+											 values);
+	}
+	parts->routes = grant_route_shards(server, userid, is_write, by_key,
+									   key_shards, &parts->how);
+}
+
+/*
+ * Route and send the statement to every part: connection (with its remote
+ * transaction) and query, without reading any answer yet.
+ */
+static void
+parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
+		   const char *sql, GrantParams *params, bool binary, bool is_write,
+		   GrantShardKeys *keys, ExprContext *econtext)
+{
+	ListCell   *lc;
+	int			i = 0;
+
+	parts_route(parts, server, userid, is_write, keys, econtext);
+	parts->nparts = list_length(parts->routes);
+	parts->parts = palloc0(sizeof(GrantPart) * Max(parts->nparts, 1));
+	parts->current = 0;
+	foreach(lc, parts->routes)
+	{
+		GrantPart  *part = &parts->parts[i++];
+
+		part->route = (GrantRoute *) lfirst(lc);
+		part->conn = grant_get_connection(server, userid, part->route->endpoint);
+		if (is_write)
+			grant_connection_wrote(part->conn);
+		part->query = grant_connection_adapter(part->conn)->query(grant_connection_remote(part->conn),
+																  sql, NULL,
+																  params->num,
+																  params->values,
+																  binary);
+	}
+}
+
+/*
+ * fdw_exprs holds the remote parameters, then (sharded tables) the shard
+ * key value expressions: set up the latter in *keys and return the
+ * former.
+ */
+static List *
+split_fdw_exprs(List *fdw_exprs, List *fdw_private, int keys_index,
+				Relation rel, PlanState *node, GrantShardKeys *keys)
+{
+	int			nkeys = 0;
+	int			nparams;
+
+	memset(keys, 0, sizeof(GrantShardKeys));
+	if (list_length(fdw_private) > keys_index + 1)
+		nkeys = intVal(list_nth(fdw_private, keys_index));
+	if (nkeys == 0 || rel == NULL)
+		return fdw_exprs;
+
+	nparams = list_length(fdw_exprs) - nkeys;
+	keys->raw = list_copy_tail(fdw_exprs, nparams);
+	keys->is_array = (List *) list_nth(fdw_private, keys_index + 1);
+	{
+		AttrNumber	attnum = grant_shard_key_attnum(RelationGetRelid(rel));
+
+		if (attnum == InvalidAttrNumber)
+			return list_truncate(list_copy(fdw_exprs), nparams);
+		keys->key_type = TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypid;
+		keys->key_typmod = TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypmod;
+	}
+	keys->exprs = node ? ExecInitExprList(keys->raw, node) : NIL;
+	return list_truncate(list_copy(fdw_exprs), nparams);
+}
+
+/*
+ * The shard key values of the statement, as text (NULL entries for NULL).
+ * false when they cannot be known (constants_only and an expression that
+ * is not a constant): then every shard is concerned.
+ */
+static bool
+shard_key_values(GrantShardKeys *keys, ExprContext *econtext,
+				 bool constants_only, List **values)
+{
+	ListCell   *lc;
+	ListCell   *lc_raw;
+	ListCell   *lc_arr;
+	int			i = 0;
+
+	*values = NIL;
+	forthree(lc, keys->exprs, lc_raw, keys->raw, lc_arr, keys->is_array)
+	{
+		Node	   *raw = (Node *) lfirst(lc_raw);
+		Datum		value;
+		bool		isnull;
+		Oid			typid = exprType(raw);
+		Oid			outfunc;
+		bool		isvarlena;
+
+		if (constants_only && !IsA(raw, Const))
+			return false;
+		if (IsA(raw, Const))
+		{
+			value = ((Const *) raw)->constvalue;
+			isnull = ((Const *) raw)->constisnull;
+		}
+		else
+			value = ExecEvalExpr((ExprState *) lfirst(lc), econtext, &isnull);
+		if (isnull)
+			continue;
+		if (lfirst_int(lc_arr))
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(value);
+			Oid			elemtype = ARR_ELEMTYPE(arr);
+			int16		elmlen;
+			bool		elmbyval;
+			char		elmalign;
+			Datum	   *elems;
+			bool	   *nulls;
+			int			n;
+			int			j;
+
+			get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
+			deconstruct_array(arr, elemtype, elmlen, elmbyval, elmalign,
+							  &elems, &nulls, &n);
+			getTypeOutputInfo(elemtype, &outfunc, &isvarlena);
+			for (j = 0; j < n; j++)
+				if (!nulls[j])
+					*values = lappend(*values, OidOutputFunctionCall(outfunc, elems[j]));
+		}
+		else
+		{
+			getTypeOutputInfo(typid, &outfunc, &isvarlena);
+			*values = lappend(*values, OidOutputFunctionCall(outfunc, value));
+		}
+		i++;
+	}
+	return true;
+}
+
+/* read and drop what is left of every part's query */
+static void
+parts_close(GrantParts *parts)
+{
+	int			i;
+
+	for (i = 0; i < parts->nparts; i++)
+		close_query(parts->parts[i].conn, &parts->parts[i].query);
+	parts->nparts = 0;
+}
+
+/* one Route line per part; for a sharded database, which shards and why */
+static void
+parts_explain(GrantParts *parts, bool sharded, ExplainState *es)
+{
+	ListCell   *lc;
+
+	if (sharded)
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		foreach(lc, parts->routes)
+			appendStringInfo(&buf, "%s%s", buf.len ? ", " : "",
+							 ((GrantRoute *) lfirst(lc))->endpoint->shard);
+		appendStringInfo(&buf, "%s(%s)", buf.len ? " " : "", parts->how);
+		ExplainPropertyText("Shards", buf.data, es);
+	}
+	foreach(lc, parts->routes)
+		ExplainPropertyText("Route", grant_route_describe((GrantRoute *) lfirst(lc)), es);
+}
+
 void
 grantBeginForeignScan(ForeignScanState *node, int eflags)
 {
@@ -441,19 +695,28 @@ grantBeginForeignScan(ForeignScanState *node, int eflags)
 	fsstate->for_update = boolVal(list_nth(fsplan->fdw_private, GrantScanForUpdate));
 	fsstate->server = GetForeignServer(fsplan->fs_server);
 	fsstate->userid = scan_userid(fsplan, estate);
+	fsstate->sharded = grant_server_shard_count(fsstate->server) > 1;
 
-	grant_route(fsstate->server, fsstate->userid, fsstate->for_update,
-				&fsstate->route);
+	{
+		List	   *params = split_fdw_exprs(fsplan->fdw_exprs, fsplan->fdw_private,
+											 GrantScanShardKeys,
+											 fsplan->scan.scanrelid > 0 ?
+											 node->ss.ss_currentRelation : NULL,
+											 (PlanState *) node, &fsstate->keys);
 
+		if (!(eflags & EXEC_FLAG_EXPLAIN_ONLY))
+			params_init(&fsstate->params, (PlanState *) node, params);
+	}
+
+	/* EXPLAIN shows the routes; a real scan routes when it starts */
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+	{
+		parts_route(&fsstate->parts, fsstate->server, fsstate->userid,
+					fsstate->for_update, &fsstate->keys, NULL);
 		return;
+	}
 	if (fsstate->for_update)
 		grant_check_write_allowed();
-
-	fsstate->conn = grant_get_connection(fsstate->server, fsstate->userid,
-										 fsstate->route.endpoint);
-	if (fsstate->for_update)
-		grant_connection_wrote(fsstate->conn);
 
 	if (fsplan->scan.scanrelid > 0)
 		tupdesc = RelationGetDescr(node->ss.ss_currentRelation);
@@ -466,7 +729,6 @@ grantBeginForeignScan(ForeignScanState *node, int eflags)
 											GetForeignTable(RelationGetRelid(node->ss.ss_currentRelation)) : NULL));
 	fsstate->reader.relname = fsplan->scan.scanrelid > 0 ?
 		RelationGetRelationName(node->ss.ss_currentRelation) : "join or aggregate";
-	params_init(&fsstate->params, (PlanState *) node, fsplan->fdw_exprs);
 
 	fsstate->row_cxt = AllocSetContextCreate(estate->es_query_cxt,
 											 "grant scan row",
@@ -479,17 +741,16 @@ grantBeginForeignScan(ForeignScanState *node, int eflags)
 static void
 start_query(GrantScanState *fsstate, ExprContext *econtext)
 {
-	const GrantAdapter *adapter = grant_connection_adapter(fsstate->conn);
 	MemoryContext oldcxt;
 
 	params_eval(&fsstate->params, econtext);
 	MemoryContextReset(fsstate->query_cxt);
 	oldcxt = MemoryContextSwitchTo(fsstate->query_cxt);
-	fsstate->query = adapter->query(grant_connection_remote(fsstate->conn),
-									fsstate->sql, NULL, fsstate->params.num,
-									fsstate->params.values, fsstate->reader.binary);
+	parts_send(&fsstate->parts, fsstate->server, fsstate->userid, fsstate->sql,
+			   &fsstate->params, fsstate->reader.binary, fsstate->for_update,
+			   &fsstate->keys, econtext);
 	MemoryContextSwitchTo(oldcxt);
-	fsstate->eof = false;
+	fsstate->started = true;
 }
 
 TupleTableSlot *
@@ -497,25 +758,30 @@ grantIterateForeignScan(ForeignScanState *node)
 {
 	GrantScanState *fsstate = (GrantScanState *) node->fdw_state;
 	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
-	const GrantAdapter *adapter = grant_connection_adapter(fsstate->conn);
+	GrantParts *parts = &fsstate->parts;
 
-	if (fsstate->query == NULL)
-	{
-		if (fsstate->eof)
-			return ExecClearTuple(slot);
+	if (!fsstate->started)
 		start_query(fsstate, node->ss.ps.ps_ExprContext);
-	}
 
-	if (!adapter->next_row(fsstate->query, fsstate->reader.raw,
-						   fsstate->reader.lengths, fsstate->reader.ncols))
+	while (parts->current < parts->nparts)
 	{
-		fsstate->query = NULL;
-		fsstate->eof = true;
-		return ExecClearTuple(slot);
+		GrantPart  *part = &parts->parts[parts->current];
+		const GrantAdapter *adapter = grant_connection_adapter(part->conn);
+
+		if (part->query != NULL &&
+			adapter->next_row(part->query, fsstate->reader.raw,
+							  fsstate->reader.lengths, fsstate->reader.ncols))
+		{
+			grant_store_row(&fsstate->reader, slot, fsstate->row_cxt, adapter,
+							part->query);
+			return slot;
+		}
+		part->query = NULL;
+		parts->current++;
+		/* the next shard may answer with other types (another adapter) */
+		grant_reader_recheck(&fsstate->reader);
 	}
-	grant_store_row(&fsstate->reader, slot, fsstate->row_cxt, adapter,
-					fsstate->query);
-	return slot;
+	return ExecClearTuple(slot);
 }
 
 void
@@ -523,8 +789,8 @@ grantReScanForeignScan(ForeignScanState *node)
 {
 	GrantScanState *fsstate = (GrantScanState *) node->fdw_state;
 
-	close_query(fsstate->conn, &fsstate->query);
-	fsstate->eof = false;
+	parts_close(&fsstate->parts);
+	fsstate->started = false;
 }
 
 void
@@ -533,7 +799,7 @@ grantEndForeignScan(ForeignScanState *node)
 	GrantScanState *fsstate = (GrantScanState *) node->fdw_state;
 
 	if (fsstate != NULL)
-		close_query(fsstate->conn, &fsstate->query);
+		parts_close(&fsstate->parts);
 }
 
 void
@@ -543,14 +809,15 @@ grantExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	GrantScanState *fsstate = (GrantScanState *) node->fdw_state;
 	List	   *fdw_private = fsplan->fdw_private;
 
-	if (list_length(fdw_private) > GrantScanRelations)
+	if (list_length(fdw_private) > GrantScanRelations &&
+		strVal(list_nth(fdw_private, GrantScanRelations))[0] != '\0')
 		ExplainPropertyText("Relations",
 							strVal(list_nth(fdw_private, GrantScanRelations)),
 							es);
 	if (es->verbose)
 	{
-		if (fsstate && fsstate->route.endpoint)
-			ExplainPropertyText("Route", grant_route_describe(&fsstate->route), es);
+		if (fsstate)
+			parts_explain(&fsstate->parts, fsstate->sharded, es);
 		ExplainPropertyText("Remote SQL",
 							strVal(list_nth(fdw_private, GrantScanSQL)), es);
 	}
@@ -576,20 +843,29 @@ grantBeginDirectModify(ForeignScanState *node, int eflags)
 	dmstate->set_processed = boolVal(list_nth(fdw_private, GrantDirectModifySetProcessed));
 	dmstate->server = GetForeignServer(fsplan->fs_server);
 	dmstate->userid = scan_userid(fsplan, estate);
-
-	grant_route(dmstate->server, dmstate->userid, true, &dmstate->route);
-	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
-		return;
-	grant_check_write_allowed();
-
-	dmstate->conn = grant_get_connection(dmstate->server, dmstate->userid,
-										 dmstate->route.endpoint);
-	grant_connection_wrote(dmstate->conn);
+	dmstate->sharded = grant_server_shard_count(dmstate->server) > 1;
 
 	if (fsplan->scan.scanrelid == 0)
 		dmstate->rel = ExecOpenScanRelation(estate, fsplan->resultRelation, eflags);
 	else
 		dmstate->rel = node->ss.ss_currentRelation;
+	{
+		List	   *params = split_fdw_exprs(fsplan->fdw_exprs, fdw_private,
+											 GrantDirectModifyShardKeys,
+											 dmstate->rel, (PlanState *) node,
+											 &dmstate->keys);
+
+		if (!(eflags & EXEC_FLAG_EXPLAIN_ONLY))
+			params_init(&dmstate->params, (PlanState *) node, params);
+	}
+
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+	{
+		parts_route(&dmstate->parts, dmstate->server, dmstate->userid, true,
+					&dmstate->keys, NULL);
+		return;
+	}
+	grant_check_write_allowed();
 
 	if (dmstate->has_returning)
 	{
@@ -599,62 +875,77 @@ grantBeginDirectModify(ForeignScanState *node, int eflags)
 												GetForeignTable(RelationGetRelid(dmstate->rel))));
 		dmstate->reader.relname = RelationGetRelationName(dmstate->rel);
 	}
-	params_init(&dmstate->params, (PlanState *) node, fsplan->fdw_exprs);
 	dmstate->row_cxt = AllocSetContextCreate(estate->es_query_cxt,
 											 "grant direct modify row",
 											 ALLOCSET_SMALL_SIZES);
 }
 
+/*
+ * The first call sends the statement to every shard it concerns (all at
+ * once); without RETURNING it then waits for all and counts the rows,
+ * with RETURNING it hands one returned row per call to the projection.
+ */
 TupleTableSlot *
 grantIterateDirectModify(ForeignScanState *node)
 {
 	GrantDirectState *dmstate = (GrantDirectState *) node->fdw_state;
 	EState	   *estate = node->ss.ps.state;
 	ResultRelInfo *resultRelInfo = node->resultRelInfo;
-	const GrantAdapter *adapter = grant_connection_adapter(dmstate->conn);
+	GrantParts *parts = &dmstate->parts;
 	TupleTableSlot *slot;
 
 	if (!dmstate->started)
 	{
-		/* the handle outlives this call: keep it in the query's memory */
+		/* the handles outlive this call: keep them in the query's memory */
 		MemoryContext oldcxt = MemoryContextSwitchTo(estate->es_query_cxt);
 
 		params_eval(&dmstate->params, node->ss.ps.ps_ExprContext);
-		dmstate->query = adapter->query(grant_connection_remote(dmstate->conn),
-										dmstate->sql, NULL, dmstate->params.num,
-										dmstate->params.values,
-										dmstate->reader.binary);
+		parts_send(parts, dmstate->server, dmstate->userid, dmstate->sql,
+				   &dmstate->params, dmstate->reader.binary, true,
+				   &dmstate->keys, node->ss.ps.ps_ExprContext);
 		dmstate->started = true;
 		MemoryContextSwitchTo(oldcxt);
 	}
 
 	if (!dmstate->has_returning)
 	{
-		char	   *dummy[1];
+		int			i;
 
-		while (adapter->next_row(dmstate->query, dummy, NULL, 0))
-			;
-		if (dmstate->set_processed)
-			estate->es_processed += adapter->rows_affected(dmstate->query);
-		dmstate->query = NULL;
+		for (i = 0; i < parts->nparts; i++)
+		{
+			GrantPart  *part = &parts->parts[i];
+			const GrantAdapter *adapter = grant_connection_adapter(part->conn);
+
+			adapter->close(part->query);
+			if (dmstate->set_processed)
+				estate->es_processed += adapter->rows_affected(part->query);
+			part->query = NULL;
+		}
 		return ExecClearTuple(node->ss.ss_ScanTupleSlot);
 	}
 
-	/* RETURNING: hand one returned row at a time to the projection */
 	slot = ExecGetReturningSlot(estate, resultRelInfo);
-	if (dmstate->query == NULL ||
-		!adapter->next_row(dmstate->query, dmstate->reader.raw,
-						   dmstate->reader.lengths, dmstate->reader.ncols))
+	while (parts->current < parts->nparts)
 	{
-		dmstate->query = NULL;
-		return ExecClearTuple(node->ss.ss_ScanTupleSlot);
+		GrantPart  *part = &parts->parts[parts->current];
+		const GrantAdapter *adapter = grant_connection_adapter(part->conn);
+
+		if (part->query != NULL &&
+			adapter->next_row(part->query, dmstate->reader.raw,
+							  dmstate->reader.lengths, dmstate->reader.ncols))
+		{
+			grant_store_row(&dmstate->reader, slot, dmstate->row_cxt, adapter,
+							part->query);
+			if (dmstate->set_processed)
+				estate->es_processed++;
+			resultRelInfo->ri_projectReturning->pi_exprContext->ecxt_scantuple = slot;
+			return slot;
+		}
+		part->query = NULL;
+		parts->current++;
+		grant_reader_recheck(&dmstate->reader);
 	}
-	grant_store_row(&dmstate->reader, slot, dmstate->row_cxt, adapter,
-					dmstate->query);
-	if (dmstate->set_processed)
-		estate->es_processed++;
-	resultRelInfo->ri_projectReturning->pi_exprContext->ecxt_scantuple = slot;
-	return slot;
+	return ExecClearTuple(node->ss.ss_ScanTupleSlot);
 }
 
 void
@@ -663,7 +954,7 @@ grantEndDirectModify(ForeignScanState *node)
 	GrantDirectState *dmstate = (GrantDirectState *) node->fdw_state;
 
 	if (dmstate != NULL)
-		close_query(dmstate->conn, &dmstate->query);
+		parts_close(&dmstate->parts);
 }
 
 void
@@ -674,8 +965,8 @@ grantExplainDirectModify(ForeignScanState *node, ExplainState *es)
 
 	if (es->verbose)
 	{
-		if (dmstate && dmstate->route.endpoint)
-			ExplainPropertyText("Route", grant_route_describe(&dmstate->route), es);
+		if (dmstate)
+			parts_explain(&dmstate->parts, dmstate->sharded, es);
 		ExplainPropertyText("Remote SQL",
 							strVal(list_nth(fsplan->fdw_private, GrantDirectModifySQL)),
 							es);

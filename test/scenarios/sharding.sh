@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# test/scenarios/sharding.sh — horizontal sharding on the real topology: four shards, two
+# databases on each shard server.  Where every row lands must equal grant_fdw.shard_for(),
+# which must equal the documented hash computed here independently; fan-out reads must
+# equal a local copy of all the data; explicit shards, key routing and the refusals.
+set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
+
+export LDB=grant_sharding
+PW=$GRANT_TEST_PASSWORD
+S1=$GRANT_SHARD1_PORT
+S2=$GRANT_SHARD2_PORT
+PGBIN=${GRANT_PGBIN:-/usr/lib/postgresql/15/bin}
+
+# psql on one shard database: spsql PORT DB ARGS...
+spsql() {
+    local port=$1 db=$2
+    shift 2
+    "$PGBIN/psql" -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
+}
+
+SHARDS=("s1:$S1:app" "s2:$S1:app2" "s3:$S2:app" "s4:$S2:app2")
+
+cleanup() {
+    LDB=postgres lpsql -c "DROP DATABASE IF EXISTS $LDB" >/dev/null 2>&1 || true
+    for port in "$S1" "$S2"; do
+        spsql "$port" app -c "DROP TABLE IF EXISTS orders, ranged" >/dev/null 2>&1 || true
+        spsql "$port" postgres -c "DROP DATABASE IF EXISTS app2" >/dev/null 2>&1 || true
+    done
+}
+[[ -n ${GRANT_KEEP_SCENARIO:-} ]] || trap cleanup EXIT
+cleanup
+
+for port in "$S1" "$S2"; do
+    spsql "$port" postgres -c "CREATE DATABASE app2 OWNER grant_test"
+done
+for s in "${SHARDS[@]}"; do
+    IFS=: read -r name port db <<<"$s"
+    spsql "$port" "$db" <<SQL
+CREATE TABLE orders (id int PRIMARY KEY, customer text NOT NULL, amount numeric(10,2));
+CREATE TABLE ranged (id int PRIMARY KEY, v text);
+CREATE OR REPLACE VIEW where_am_i AS SELECT current_setting('port') || '/' || current_database() AS here;
+GRANT ALL ON orders, ranged TO grant_test;
+GRANT SELECT ON where_am_i TO grant_test;
+SQL
+done
+
+LDB=postgres lpsql -c "DROP DATABASE IF EXISTS $LDB" -c "CREATE DATABASE $LDB"
+{
+    echo 'CREATE EXTENSION "grant";'
+    for s in "${SHARDS[@]}"; do
+        IFS=: read -r name port db <<<"$s"
+        echo "SELECT grant_fdw.establish_connection('shop', 'postgresql', 'postgresql://grant_test:$PW@127.0.0.1:$port/$db', shard => '$name');"
+    done
+    cat <<'SQL'
+CREATE SERVER shop FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'shop');
+CREATE FOREIGN TABLE orders (id int, customer text, amount numeric(10,2))
+  SERVER shop OPTIONS (shard_key 'id');
+CREATE FOREIGN TABLE where_am_i (here text) SERVER shop;
+CREATE TABLE orders_local (id int PRIMARY KEY, customer text, amount numeric(10,2));
+INSERT INTO orders_local SELECT g, 'customer ' || (g % 17), round((g * 7.31) % 500, 2)
+  FROM generate_series(1, 400) g;
+SQL
+} | lpsql >/dev/null
+
+# --- the documented hash, computed independently -----------------------------------------
+fnv_shard() {
+    python3 - "$@" <<'PY'
+import sys
+shards = sorted(["s1", "s2", "s3", "s4"])
+for key in sys.argv[1:]:
+    h = 2166136261
+    for b in key.encode():
+        h ^= b
+        h = (h * 16777619) % 2**32
+    print(key, shards[h % len(shards)])
+PY
+}
+expected=$(fnv_shard $(seq 1 400))
+got=$(lpsql -c "SELECT g || ' ' || grant_fdw.shard_for('shop', g) FROM generate_series(1, 400) g")
+is "shard_for() is the documented FNV-1a hash over shards sorted by name" "$got" "$expected"
+is "shard_for() of a text key" "$(lpsql -c "SELECT grant_fdw.shard_for('shop', 'abc'::text)")" \
+    "$(fnv_shard abc | cut -d' ' -f2)"
+
+# --- INSERT routes each row by its key ---------------------------------------------------
+lpsql -c "INSERT INTO orders SELECT * FROM orders_local" >/dev/null
+placement=""
+for s in "${SHARDS[@]}"; do
+    IFS=: read -r name port db <<<"$s"
+    placement+=$(spsql "$port" "$db" -c "SELECT id || ' $name' FROM orders ORDER BY id")$'\n'
+done
+is "every row landed on its shard_for() shard, once" \
+    "$(printf '%s' "$placement" | sort -n | sed '/^$/d')" "$(echo "$expected" | sort -n)"
+total=$(for s in "${SHARDS[@]}"; do IFS=: read -r n p d <<<"$s"; spsql "$p" "$d" -c "SELECT count(*) FROM orders"; done | awk "{ t += \$1 } END { print t }")
+is "no row lost or doubled" "$total" "400"
+
+# --- fan-out reads equal a local copy ------------------------------------------------------
+same() {
+    local q=$1 remote localq
+    localq=${q//orders/orders_local}
+    remote=$(lpsql -c "$q")
+    localr=$(lpsql -c "$localq")
+    is "fan-out: $q" "$remote" "$localr"
+}
+same "SELECT count(*), sum(amount), min(customer), max(id) FROM orders"
+same "SELECT id, customer, amount FROM orders ORDER BY amount DESC, id LIMIT 7"
+same "SELECT customer, count(*), sum(amount) FROM orders GROUP BY customer ORDER BY customer"
+same "SELECT DISTINCT customer FROM orders ORDER BY 1"
+same "SELECT id FROM orders WHERE amount BETWEEN 100 AND 120 ORDER BY id"
+same "SELECT id FROM orders WHERE id IN (3, 77, 150, 399) ORDER BY id"
+same "SELECT o.id, o.amount FROM orders o JOIN generate_series(1, 400, 50) g ON g = o.id ORDER BY 1"
+
+out=$(lpsql -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM orders")
+like "EXPLAIN names every shard of a fan-out" "$out" "Shards: s1, s2, s3, s4 \\(fan-out to every shard\\)"
+
+# --- explicit shard ------------------------------------------------------------------------
+n2=$(spsql "$S1" app2 -c "SELECT count(*) FROM orders")
+is "grant.shard sends the statement to that shard only" \
+    "$(lpsql -c "SET \"grant\".shard = 's2'" -c "SELECT count(*) FROM orders")" "$n2"
+is "connected_to(shard => ...) likewise" \
+    "$(lpsql -c "BEGIN" -c "SELECT grant_fdw.connected_to(shard => 's3')" -c "SELECT here FROM where_am_i" -c "COMMIT" | tail -n 1)" \
+    "$S2/app"
+err=$(lpsql -c "SET \"grant\".shard = 's9'" -c "SELECT count(*) FROM orders" 2>&1 || true)
+like "an unknown shard is an error naming the known ones" "$err" \
+    'grant database "shop" has no shard "s9".*Known shards: "s1", "s2", "s3", "s4"'
+err=$(lpsql 2>&1 <<'SQL' || true
+SET "grant".prohibit_shard_swapping = on;
+BEGIN;
+SET LOCAL "grant".shard = 's1';
+SELECT count(*) FROM orders;
+SET LOCAL "grant".shard = 's2';
+SELECT count(*) FROM orders;
+SQL
+)
+like "prohibit_shard_swapping refuses a switch inside a transaction" "$err" \
+    'cannot switch grant database "shop" from shard "s1" to "s2" inside a transaction'
+ok "... and allows it across transactions" lpsql -c "SET \"grant\".prohibit_shard_swapping = on" \
+    -c "SET \"grant\".shard = 's1'" -c "SELECT count(*) FROM orders" \
+    -c "SET \"grant\".shard = 's2'" -c "SELECT count(*) FROM orders"
+
+# --- writes that span shards ----------------------------------------------------------------
+lpsql -c "UPDATE orders SET amount = amount + 1 WHERE customer = 'customer 3'" >/dev/null
+lpsql -c "UPDATE orders_local SET amount = amount + 1 WHERE customer = 'customer 3'" >/dev/null
+same "SELECT id, amount FROM orders WHERE customer = 'customer 3' ORDER BY id"
+is "UPDATE fanned out reports every shard's rows" \
+    "$(lpsql -c "WITH u AS (UPDATE orders SET amount = amount WHERE customer = 'customer 5' RETURNING id) SELECT count(*) FROM u")" \
+    "$(lpsql -c "SELECT count(*) FROM orders_local WHERE customer = 'customer 5'")"
+lpsql -c "DELETE FROM orders WHERE id > 390" >/dev/null
+lpsql -c "DELETE FROM orders_local WHERE id > 390" >/dev/null
+same "SELECT count(*), max(id) FROM orders"
+
+err=$(lpsql -c "INSERT INTO orders VALUES (NULL, 'nobody', 1)" 2>&1 || true)
+like "a NULL shard key is refused" "$err" 'shard key column "id" of "orders" must not be NULL'
+is "... and nothing was written" "$(lpsql -c "SELECT count(*) FROM orders")" "390"
+err=$(lpsql -c "INSERT INTO orders VALUES (1000, 'x', 1), (NULL, 'y', 2)" 2>&1 || true)
+is "a batch with one bad row writes none of its rows" "$(lpsql -c "SELECT count(*) FROM orders WHERE id = 1000")" "0"
+
+err=$(lpsql -c "UPDATE orders SET amount = 0 WHERE customer = 'customer 1' AND random() >= 0" 2>&1 || true)
+like "row-by-row UPDATE across shards is refused with a clear error" "$err" \
+    'cannot update or delete rows of "orders" one by one across shards'
+ok "... but allowed on a pinned shard" lpsql -c "SET \"grant\".shard = 's1'" \
+    -c "UPDATE orders SET amount = amount WHERE customer = 'customer 1' AND random() >= 0"
+
+# --- range and list schemes --------------------------------------------------------------
+lpsql >/dev/null <<'SQL'
+CREATE FOREIGN TABLE ranged (id int, v text) SERVER shop OPTIONS (shard_key 'id');
+SELECT grant_fdw.shard_by_range('shop', 's1', NULL, 100);
+SELECT grant_fdw.shard_by_range('shop', 's2', 100, 200);
+SELECT grant_fdw.shard_by_range('shop', 's3', 200, 300);
+SELECT grant_fdw.shard_by_range('shop', 's4', 300, NULL);
+SQL
+is "range: shard_for follows the ranges" \
+    "$(lpsql -c "SELECT string_agg(grant_fdw.shard_for('shop', k), ',' ORDER BY k) FROM unnest(ARRAY[-5, 99, 100, 250, 300, 10000]) k")" \
+    "s1,s1,s2,s3,s4,s4"
+err=$(lpsql -c "SELECT grant_fdw.shard_by_range('shop', 's2', 150, 160)" 2>&1 || true)
+like "overlapping ranges are refused" "$err" "overlaps a range of grant database \"shop\""
+lpsql -c "INSERT INTO ranged SELECT g, 'v' || g FROM generate_series(0, 399, 7) g" >/dev/null
+is "range: rows of [100, 200) landed on s2" \
+    "$(spsql "$S1" app2 -c "SELECT min(id) >= 100 AND max(id) < 200 FROM ranged")" "t"
+lpsql >/dev/null <<'SQL'
+SELECT grant_fdw.shard_by_hash('shop');
+SELECT grant_fdw.shard_by_list('shop', 's1', ARRAY['1', '2']);
+SELECT grant_fdw.shard_by_list('shop', 's4', ARRAY['3']);
+SQL
+is "list: shard_for follows the lists, NULL for an unlisted key" \
+    "$(lpsql -c "SELECT coalesce(grant_fdw.shard_for('shop', 1), '-') || coalesce(grant_fdw.shard_for('shop', 3), '-') || coalesce(grant_fdw.shard_for('shop', 4), '-')")" \
+    "s1s4-"
+err=$(lpsql -c "INSERT INTO ranged VALUES (4, 'unlisted')" 2>&1 || true)
+like "list: a key no shard holds is refused" "$err" 'no shard of grant database "shop" holds shard key 4 of "ranged"'
+err=$(lpsql -c "SELECT grant_fdw.shard_by_range('shop', 's2', 1, 2)" 2>&1 || true)
+like "one scheme per database" "$err" 'grant database "shop" is sharded by list, not by range'
+lpsql -c "SELECT grant_fdw.shard_by_hash('shop')" >/dev/null
+
+finish
