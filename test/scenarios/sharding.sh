@@ -113,6 +113,29 @@ same "SELECT o.id, o.amount FROM orders o JOIN generate_series(1, 400, 50) g ON 
 out=$(lpsql -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM orders")
 like "EXPLAIN names every shard of a fan-out" "$out" "Shards: s1, s2, s3, s4 \\(fan-out to every shard\\)"
 
+# --- key routing: only the shards that can hold the rows -------------------------------------
+s42=$(fnv_shard 42 | cut -d' ' -f2)
+like "WHERE key = const goes to one shard" \
+    "$(lpsql -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM orders WHERE id = 42")" \
+    "Shards: $s42 \\(by shard key\\)"
+in_shards=$(fnv_shard 3 77 | cut -d' ' -f2 | sort -u | paste -sd, | sed 's/,/, /g')
+like "WHERE key IN (...) goes to the shards of its values" \
+    "$(lpsql -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM orders WHERE id IN (3, 77)")" \
+    "Shards: $in_shards \\(by shard key\\)"
+out=$(lpsql <<'SQL'
+SET plan_cache_mode = force_generic_plan;
+PREPARE one(int) AS SELECT id, customer FROM orders WHERE id = $1;
+EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE one(42);
+EXECUTE one(42);
+SQL
+)
+like "key = \$1 in a prepared (generic) statement goes to one shard" "$out" "Shards: $s42 \\(by shard key\\)"
+like "... and finds the row" "$out" "42\\|customer 8"
+out=$(lpsql -c "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) UPDATE orders SET amount = amount WHERE id = 42")
+like "UPDATE with a pinned key goes to that shard only" "$out" "Shards: $s42 \\(by shard key\\)"
+err=$(lpsql -c "UPDATE orders SET id = id + 1000 WHERE id = 42" 2>&1 || true)
+like "an UPDATE of the shard key is refused" "$err" 'cannot update shard key column "id" of foreign table "orders"'
+
 # --- explicit shard ------------------------------------------------------------------------
 n2=$(spsql "$S1" app2 -c "SELECT count(*) FROM orders")
 is "grant.shard sends the statement to that shard only" \
