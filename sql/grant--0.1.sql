@@ -379,6 +379,28 @@ LANGUAGE C STABLE;
 COMMENT ON FUNCTION grant_fdw.shard_for(text, anyelement) IS
   'the shard of a grant database that holds key: hash (default: FNV-1a 32 of the key''s text form, modulo the number of shards ordered by name), range or list';
 
+-- Two-phase commit: one row per remote transaction prepared by a local
+-- transaction that committed (written inside it), until it is finished.
+CREATE TABLE grant_fdw.prepared_xacts (
+  gid          text PRIMARY KEY,
+  endpoint_id  integer NOT NULL,
+  database     text NOT NULL,
+  endpoint     text NOT NULL,         -- host:port/dbname, never a password
+  prepared_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+REVOKE ALL ON grant_fdw.prepared_xacts FROM PUBLIC;
+GRANT SELECT, DELETE ON grant_fdw.prepared_xacts TO grant_admin;
+
+CREATE FUNCTION grant_fdw.recover_prepared(OUT endpoint text, OUT gid text, OUT action text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'grant_recover_prepared'
+LANGUAGE C STRICT VOLATILE;
+
+COMMENT ON FUNCTION grant_fdw.recover_prepared() IS
+  'commits or rolls back the remote transactions a crash left prepared, by the outcome of their local transaction';
+REVOKE ALL ON FUNCTION grant_fdw.recover_prepared() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION grant_fdw.recover_prepared() TO grant_admin;
+
 /*
  * ---------------------------------------------------------------------
  * Quoting and routed SQL

@@ -27,9 +27,17 @@
 #include "access/htup_details.h"
 #include "access/reloptions.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "catalog/pg_user_mapping.h"
 #include "commands/defrem.h"
 #include "funcapi.h"
+#include "nodes/makefuncs.h"
+#include "storage/procarray.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -66,9 +74,18 @@ struct GrantConnection
 	bool		writer;
 	GrantEndpoint *endpoint;	/* without its password, for health marks;
 								 * in connection_context */
+	char		prepared_gid[64];	/* two-phase commit: prepared, waiting
+									 * for the local outcome; "" otherwise */
 };
 
 static HTAB *connection_hash = NULL;
+
+/*
+ * Prepared transactions this backend finished (COMMIT PREPARED done):
+ * their records are removed by the next transaction that records some.
+ * In connection_context.
+ */
+static List *finished_gids = NIL;
 static MemoryContext connection_context = NULL;
 static bool xact_got_connection = false;
 
@@ -84,6 +101,10 @@ static void close_connection(GrantConnection *entry);
 static void begin_remote_xact(GrantConnection *entry);
 static List *user_mapping_options(Oid userid, Oid serverid, uint32 *hashvalue);
 static void commit_remote(GrantConnection *entry);
+static void prepare_written(void);
+static void finish_prepared(GrantConnection *entry, bool commit);
+static void log_prepared(List *gids, List *entries);
+static bool prepared_recorded(const char *gid);
 
 void
 grant_connection_init(void)
@@ -403,9 +424,21 @@ connection_xact_callback(XactEvent event, void *arg)
 	if (!xact_got_connection)
 		return;
 
+	if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PARALLEL_PRE_COMMIT)
+		prepare_written();
+
 	hash_seq_init(&scan, connection_hash);
 	while ((entry = (GrantConnection *) hash_seq_search(&scan)))
 	{
+		if (entry->remote != NULL && entry->prepared_gid[0] != '\0')
+		{
+			/* prepared in PRE_COMMIT: now the local outcome is known */
+			if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT)
+				finish_prepared(entry, true);
+			else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+				finish_prepared(entry, false);
+			continue;
+		}
 		if (entry->remote == NULL || entry->xact_depth == 0)
 		{
 			if (entry->remote != NULL && entry->invalidated)
@@ -467,6 +500,184 @@ connection_xact_callback(XactEvent event, void *arg)
 		event != XACT_EVENT_PARALLEL_PRE_COMMIT &&
 		event != XACT_EVENT_PRE_PREPARE)
 		xact_got_connection = false;
+}
+
+/*
+ * Before the remote commits: when this transaction wrote through more than
+ * one connection, either prepare them all (grant.two_phase_commit) so that
+ * they commit or roll back with the local transaction even across a
+ * crash, or warn that they commit one by one.  The prepared transactions
+ * are recorded in grant_fdw.prepared_xacts inside the local transaction:
+ * a record exists exactly when the local transaction committed, which is
+ * what grant_fdw.recover_prepared() goes by.
+ */
+static void
+prepare_written(void)
+{
+	HASH_SEQ_STATUS scan;
+	GrantConnection *entry;
+	List	   *written = NIL;
+	List	   *gids = NIL;
+	ListCell   *lc;
+	int			n = 0;
+
+	hash_seq_init(&scan, connection_hash);
+	while ((entry = (GrantConnection *) hash_seq_search(&scan)))
+	{
+		if (entry->remote != NULL && entry->xact_depth > 0 && entry->wrote)
+			written = lappend(written, entry);
+	}
+	if (list_length(written) < 2)
+		return;
+
+	if (!grant_two_phase_commit)
+	{
+		ereport(WARNING,
+				(errmsg("this transaction wrote to %d grant endpoints, which commit one by one",
+						list_length(written)),
+				 errdetail("If a commit fails after another succeeded, the endpoints diverge."),
+				 errhint("Set \"grant.two_phase_commit\" to on to commit them atomically.")));
+		return;
+	}
+
+	foreach(lc, written)
+	{
+		entry = (GrantConnection *) lfirst(lc);
+		if (entry->adapter->kind != GRANT_ADAPTER_POSTGRESQL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("two-phase commit is not supported on MySQL endpoint \"%s\"",
+							entry->label),
+					 errhint("Turn \"grant.two_phase_commit\" off to commit one by one.")));
+	}
+	foreach(lc, written)
+	{
+		char		sql[128];
+
+		entry = (GrantConnection *) lfirst(lc);
+		snprintf(entry->prepared_gid, sizeof(entry->prepared_gid),
+				 "grant_%u_%u_%d", MyDatabaseId,
+				 XidFromFullTransactionId(GetTopFullTransactionId()), ++n);
+		snprintf(sql, sizeof(sql), "PREPARE TRANSACTION '%s'", entry->prepared_gid);
+		entry->adapter->command(entry->remote, sql);
+		entry->adapter->sync(entry->remote);
+		entry->xact_depth = 0;
+		entry->wrote = false;
+		gids = lappend(gids, entry->prepared_gid);
+	}
+	log_prepared(gids, written);
+}
+
+/*
+ * Record the prepared transactions in grant_fdw.prepared_xacts, as the
+ * table's owner (the session user may not write it).
+ */
+static void
+log_prepared(List *gids, List *entries)
+{
+	Oid			nsp = get_namespace_oid(GRANT_SCHEMA, false);
+	Oid			relid = get_relname_relid("prepared_xacts", nsp);
+	Oid			save_userid;
+	int			save_sec_context;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "grant: table grant_fdw.prepared_xacts is missing");
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	{
+		HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+		Oid			owner;
+
+		if (!HeapTupleIsValid(tp))
+			elog(ERROR, "grant: cache lookup failed for relation %u", relid);
+		owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
+		ReleaseSysCache(tp);
+		SetUserIdAndSecContext(owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	}
+	/* commit processing has no active snapshot of its own */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "grant: SPI_connect failed");
+	forboth(lc, gids, lc2, entries)
+	{
+		GrantConnection *entry = (GrantConnection *) lfirst(lc2);
+		Oid			types[4] = {TEXTOID, INT4OID, TEXTOID, TEXTOID};
+		Datum		values[4];
+
+		values[0] = CStringGetTextDatum((char *) lfirst(lc));
+		values[1] = Int32GetDatum(entry->endpoint ? entry->endpoint->id : 0);
+		values[2] = CStringGetTextDatum(entry->database);
+		values[3] = CStringGetTextDatum(entry->label);
+		if (SPI_execute_with_args("INSERT INTO grant_fdw.prepared_xacts "
+								  "(gid, endpoint_id, database, endpoint) VALUES ($1, $2, $3, $4)",
+								  4, types, values, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "grant: could not record a prepared transaction");
+	}
+	/* records of transactions finished since: no longer needed */
+	foreach(lc, finished_gids)
+	{
+		Oid			types[1] = {TEXTOID};
+		Datum		values[1];
+
+		values[0] = CStringGetTextDatum((char *) lfirst(lc));
+		SPI_execute_with_args("DELETE FROM grant_fdw.prepared_xacts WHERE gid = $1",
+							  1, types, values, NULL, false, 0);
+	}
+	list_free_deep(finished_gids);
+	finished_gids = NIL;
+	SPI_finish();
+	PopActiveSnapshot();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+/*
+ * The local transaction has ended: COMMIT PREPARED or ROLLBACK PREPARED.
+ * Nothing may fail here any more: a remote that cannot be told keeps its
+ * prepared transaction for grant_fdw.recover_prepared(), with a WARNING.
+ */
+static void
+finish_prepared(GrantConnection *entry, bool commit)
+{
+	char		sql[128];
+	MemoryContext oldcxt = CurrentMemoryContext;
+
+	if (commit && grant_commit_prepared_delay > 0)
+		pg_usleep((long) grant_commit_prepared_delay * 1000L);
+
+	snprintf(sql, sizeof(sql), "%s PREPARED '%s'",
+			 commit ? "COMMIT" : "ROLLBACK", entry->prepared_gid);
+	PG_TRY();
+	{
+		if (!entry->adapter->check_idle(entry->remote))
+			ereport(ERROR,
+					(errcode(ERRCODE_CONNECTION_FAILURE),
+					 errmsg("lost connection to grant endpoint \"%s\"", entry->label)));
+		entry->adapter->command(entry->remote, sql);
+		entry->adapter->sync(entry->remote);
+		if (commit)
+		{
+			MemoryContextSwitchTo(connection_context);
+			finished_gids = lappend(finished_gids, pstrdup(entry->prepared_gid));
+			MemoryContextSwitchTo(oldcxt);
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		ereport(WARNING,
+				(errmsg("could not %s prepared transaction \"%s\" on grant endpoint \"%s\"",
+						commit ? "commit" : "roll back", entry->prepared_gid, entry->label),
+				 errdetail_internal("%s", edata->message),
+				 errhint("Run grant_fdw.recover_prepared() once the endpoint is back.")));
+		close_connection(entry);
+	}
+	PG_END_TRY();
+	entry->prepared_gid[0] = '\0';
 }
 
 /*
@@ -643,4 +854,125 @@ grant_disconnect(PG_FUNCTION_ARGS)
 		closed = true;
 	}
 	PG_RETURN_BOOL(closed);
+}
+
+/* is there a record of prepared transaction gid (its local commit)? */
+static bool
+prepared_recorded(const char *gid)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+
+	values[0] = CStringGetTextDatum(gid);
+	if (SPI_execute_with_args("SELECT 1 FROM grant_fdw.prepared_xacts WHERE gid = $1",
+							  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "grant: could not read grant_fdw.prepared_xacts");
+	return SPI_processed > 0;
+}
+
+/*
+ * grant_fdw.recover_prepared(): finish what a crash left between PREPARE
+ * and COMMIT PREPARED.  On every reachable PostgreSQL writer, each
+ * transaction this database prepared is committed when its local
+ * transaction committed (it is recorded), left alone while that one is
+ * still running, and rolled back otherwise.  Records of transactions
+ * found finished are removed.  One row per decision.
+ */
+PG_FUNCTION_INFO_V1(grant_recover_prepared);
+
+Datum
+grant_recover_prepared(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	List	   *endpoints = grant_registry_all_endpoints();
+	ListCell   *lc;
+	char		prefix[64];
+
+	InitMaterializedSRF(fcinfo, 0);
+	snprintf(prefix, sizeof(prefix), "grant_%u_", MyDatabaseId);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "grant: SPI_connect failed");
+
+	foreach(lc, endpoints)
+	{
+		GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
+		ForeignServer server;
+		GrantConnection *conn;
+		const GrantAdapter *adapter;
+		GrantRemoteQuery *query;
+		List	   *gids = NIL;
+		char	   *row[1];
+		char	   *error = NULL;
+		ListCell   *lc2;
+		const char *params[1];
+
+		if (ep->role != GRANT_ROLE_WRITING || ep->adapter != GRANT_ADAPTER_POSTGRESQL)
+			continue;
+		MemSet(&server, 0, sizeof(server));
+		server.serverid = InvalidOid;
+		server.servername = ep->database;
+		server.options = list_make1(makeDefElem("database",
+												(Node *) makeString(ep->database), -1));
+		conn = grant_probe_connection(&server, GetUserId(), ep, &error);
+		if (conn == NULL || grant_connection_in_xact(conn))
+		{
+			Datum		values[3];
+			bool		nulls[3] = {false, true, false};
+
+			values[0] = CStringGetTextDatum(grant_endpoint_label(ep));
+			values[2] = CStringGetTextDatum(conn == NULL ? "unreachable" : "busy");
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			continue;
+		}
+		adapter = grant_connection_adapter(conn);
+		params[0] = prefix;
+		query = adapter->query(grant_connection_remote(conn),
+							   "SELECT gid FROM pg_catalog.pg_prepared_xacts "
+							   "WHERE database = pg_catalog.current_database() "
+							   "AND pg_catalog.starts_with(gid, $1)",
+							   NULL, 1, params, false);
+		while (adapter->next_row(query, row, NULL, 1))
+			gids = lappend(gids, pstrdup(row[0]));
+
+		foreach(lc2, gids)
+		{
+			char	   *gid = (char *) lfirst(lc2);
+			TransactionId xid = (TransactionId) strtoul(gid + strlen(prefix), NULL, 10);
+			const char *action;
+			char	   *sql;
+			Datum		values[3];
+			bool		nulls[3] = {false, false, false};
+
+			if (prepared_recorded(gid))
+				action = "committed";
+			else if (TransactionIdIsInProgress(xid))
+				action = "in progress";
+			else
+				action = "rolled back";
+			if (strcmp(action, "in progress") != 0)
+			{
+				sql = psprintf("%s PREPARED %s",
+							   action[0] == 'c' ? "COMMIT" : "ROLLBACK",
+							   quote_literal_cstr(gid));
+				query = adapter->query(grant_connection_remote(conn), sql, NULL,
+									   0, NULL, false);
+				adapter->close(query);
+			}
+			if (action[0] == 'c')
+			{
+				Oid			types[1] = {TEXTOID};
+				Datum		args[1];
+
+				args[0] = CStringGetTextDatum(gid);
+				SPI_execute_with_args("DELETE FROM grant_fdw.prepared_xacts WHERE gid = $1",
+									  1, types, args, NULL, false, 0);
+			}
+			values[0] = CStringGetTextDatum(grant_endpoint_label(ep));
+			values[1] = CStringGetTextDatum(gid);
+			values[2] = CStringGetTextDatum(action);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	SPI_finish();
+	return (Datum) 0;
 }

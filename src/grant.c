@@ -22,6 +22,7 @@ PG_MODULE_MAGIC;
 void		_PG_init(void);
 
 /* settings */
+int			grant_commit_prepared_delay = 0;
 int			grant_down_retry_interval = 10000;
 int			grant_health_check_interval = 1000;
 int			grant_max_replica_lag = -1;
@@ -32,6 +33,7 @@ int			grant_reader_fallback = GRANT_FALLBACK_WRITER;
 int			grant_replica_delay = 2000;
 int			grant_replica_wait = 100;
 int			grant_role_mode = GRANT_ROLE_MODE_AUTO;
+bool		grant_two_phase_commit = false;
 char	   *grant_shard = NULL;
 
 static const struct config_enum_entry read_your_writes_options[] = {
@@ -62,6 +64,15 @@ static const struct config_enum_entry role_mode_options[] = {
 void
 _PG_init(void)
 {
+	DefineCustomIntVariable("grant.commit_prepared_delay",
+							"Waits this long between the local commit and COMMIT PREPARED on the remotes.",
+							"A testing aid: it lets a test stop a remote in that window.",
+							&grant_commit_prepared_delay,
+							0, 0, 60000,
+							PGC_SUSET,
+							GUC_UNIT_MS | GUC_NOT_IN_SAMPLE,
+							NULL, NULL, NULL);
+
 	DefineCustomIntVariable("grant.down_retry_interval",
 							"How long a reader whose connection failed is left out.",
 							"After this interval the next statement tries it again.",
@@ -169,6 +180,16 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("grant.two_phase_commit",
+							 "Commits a transaction that wrote to several endpoints atomically.",
+							 "Uses PREPARE TRANSACTION and COMMIT PREPARED; "
+							 "grant_fdw.recover_prepared() finishes what a crash left.",
+							 &grant_two_phase_commit,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("grant");
 

@@ -314,6 +314,8 @@ typedef enum GrantReaderFallback
 extern void _PG_init(void);
 extern int	grant_down_retry_interval;	/* ms */
 extern bool grant_prohibit_shard_swapping;
+extern bool grant_two_phase_commit;
+extern int	grant_commit_prepared_delay;	/* ms; a testing aid */
 extern int	grant_health_check_interval;	/* ms */
 extern int	grant_max_replica_lag;	/* ms, -1 = off */
 extern int	grant_read_your_writes;	/* GrantReadYourWrites */

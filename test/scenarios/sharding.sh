@@ -24,7 +24,11 @@ SHARDS=("s1:$S1:app" "s2:$S1:app2" "s3:$S2:app" "s4:$S2:app2")
 cleanup() {
     LDB=postgres lpsql -c "DROP DATABASE IF EXISTS $LDB" >/dev/null 2>&1 || true
     for port in "$S1" "$S2"; do
-        spsql "$port" app -c "DROP TABLE IF EXISTS orders, ranged" >/dev/null 2>&1 || true
+        spsql "$port" app -c "DROP TABLE IF EXISTS orders, ranged, dtab" >/dev/null 2>&1 || true
+        spsql "$port" app -c "SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = 'app2'" >/dev/null 2>&1 || true
+        for g in $(spsql "$port" app -c "SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'grant%'" 2>/dev/null); do
+            spsql "$port" app -c "ROLLBACK PREPARED '$g'" >/dev/null 2>&1 || spsql "$port" app2 -c "ROLLBACK PREPARED '$g'" >/dev/null 2>&1 || true
+        done
         spsql "$port" postgres -c "DROP DATABASE IF EXISTS app2" >/dev/null 2>&1 || true
     done
 }
@@ -39,6 +43,8 @@ for s in "${SHARDS[@]}"; do
     spsql "$port" "$db" <<SQL
 CREATE TABLE orders (id int PRIMARY KEY, customer text NOT NULL, amount numeric(10,2));
 CREATE TABLE ranged (id int PRIMARY KEY, v text);
+CREATE TABLE dtab (id int PRIMARY KEY, v int, UNIQUE (v) DEFERRABLE INITIALLY DEFERRED);
+GRANT ALL ON dtab TO grant_test;
 CREATE OR REPLACE VIEW where_am_i AS SELECT current_setting('port') || '/' || current_database() AS here;
 GRANT ALL ON orders, ranged TO grant_test;
 GRANT SELECT ON where_am_i TO grant_test;
@@ -183,6 +189,50 @@ like "row-by-row UPDATE across shards is refused with a clear error" "$err" \
     'cannot update or delete rows of "orders" one by one across shards'
 ok "... but allowed on a pinned shard" lpsql -c "SET \"grant\".shard = 's1'" \
     -c "UPDATE orders SET amount = amount WHERE customer = 'customer 1' AND random() >= 0"
+
+# --- atomic multi-shard commits ------------------------------------------------------------
+lpsql -c "CREATE FOREIGN TABLE dtab (id int, v int) SERVER shop OPTIONS (shard_key 'id')" >/dev/null
+# two keys on two different shard servers
+ka=""; kb=""
+while read -r key shard; do
+    [[ -z $ka && ( $shard == s1 || $shard == s2 ) ]] && ka=$key
+    [[ -z $kb && ( $shard == s3 || $shard == s4 ) ]] && kb=$key
+done < <(fnv_shard $(seq 1000 1100))
+prepared() { for p in "$S1" "$S2"; do spsql "$p" app -c "SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE 'grant%'"; done | awk "{ t += \$1 } END { print t }"; }
+rows() { lpsql -c "SET \"grant\".role = writing" -c "SELECT count(*) FROM dtab WHERE id IN ($ka, $kb)" | tail -n 1; }
+
+out=$(lpsql -c "BEGIN" -c "INSERT INTO dtab VALUES ($ka, 1), ($kb, 2)" -c "COMMIT" 2>&1)
+like "without two-phase commit, a write to two shards warns" "$out" "wrote to 2 grant endpoints, which commit one by one"
+lpsql -c "DELETE FROM dtab" >/dev/null
+
+out=$(lpsql -c "SET \"grant\".two_phase_commit = on" -c "BEGIN" -c "INSERT INTO dtab VALUES ($ka, 1), ($kb, 2)" -c "COMMIT" 2>&1)
+is "two-phase commit: both shards committed" "$(rows)" "2"
+is "... no prepared transaction left" "$(prepared)" "0"
+if [[ $out == *WARNING* ]]; then is "... and no warning" "$out" ""; else is "... and no warning" "" ""; fi
+lpsql -c "SET \"grant\".two_phase_commit = on" -c "BEGIN" -c "DELETE FROM dtab" -c "ROLLBACK" >/dev/null
+is "two-phase: ROLLBACK leaves both shards as they were" "$(rows)" "2"
+
+# a deferred unique constraint fails at PREPARE on one shard: nothing anywhere
+err=$(lpsql -c "SET \"grant\".two_phase_commit = on" -c "BEGIN" \
+    -c "INSERT INTO dtab VALUES ($((ka + 100000)), 7)" -c "INSERT INTO dtab VALUES ($kb, 3)" -c "COMMIT" 2>&1 || true)
+is "a failed PREPARE on one shard rolls back the others" \
+    "$(lpsql -c "SET \"grant\".role = writing" -c "SELECT count(*) FROM dtab WHERE v = 7" | tail -n 1):$(prepared)" "0:0"
+
+# a shard server stopped between PREPARE and COMMIT PREPARED, then recovered
+lpsql -c "DELETE FROM dtab" >/dev/null
+(lpsql -c "SET \"grant\".two_phase_commit = on" -c "SET \"grant\".commit_prepared_delay = '2s'" \
+    -c "BEGIN" -c "INSERT INTO dtab VALUES ($ka, 11), ($kb, 12)" -c "COMMIT" >"$GRANT_TEST_DIR/2pc.out" 2>&1 || true) &
+sleep 1
+node_stop shard2 immediate
+wait
+like "the local commit warns that a shard could not be told" "$(cat "$GRANT_TEST_DIR/2pc.out")" \
+    "could not commit prepared transaction"
+node_start shard2
+is "the stopped shard kept its prepared transaction" "$(prepared)" "1"
+out=$(lpsql -c "SELECT action FROM grant_fdw.recover_prepared() WHERE gid IS NOT NULL")
+is "recover_prepared() commits it (its local transaction committed)" "$out" "committed"
+is "no row lost or doubled" "$(rows)" "2"
+is "no prepared transaction left" "$(prepared)" "0"
 
 # --- range and list schemes --------------------------------------------------------------
 lpsql >/dev/null <<'SQL'
