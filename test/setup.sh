@@ -18,6 +18,7 @@ packages=(
     libipc-run-perl
     postgresql-15-mysql-fdw
     pgbouncer
+    openssl
     make
     gcc
 )
