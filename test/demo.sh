@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # test/demo.sh — the demo command: build and install grant, start a throwaway topology,
-# run examples/demo.sql on the local server with every statement echoed next to its
-# result, then stop the topology (also on failure or Ctrl-C).
+# run the walkthrough examples/multiple_databases.sql on the local server with every
+# statement echoed next to its result, then stop the topology (also on failure or Ctrl-C).
+# CI runs the same walkthrough and checks its results (test/scenarios/examples.sh).
 #
-#   bash test/demo.sh              run examples/demo.sql
+#   bash test/demo.sh              run examples/multiple_databases.sql
 #   bash test/demo.sh FILE.sql     run another script the same way
 set -euo pipefail
 
@@ -18,7 +19,7 @@ fi
 cd "$(dirname "$0")/.."
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 psql_bin=/usr/lib/postgresql/15/bin/psql
-script=${1:-examples/demo.sql}
+script=${1:-examples/multiple_databases.sql}
 [[ -f $script ]] || {
     echo "demo.sh: $script not found" >&2
     exit 1
