@@ -154,17 +154,16 @@ SELECT grant_fdw.establish_connection('duo', 'postgresql',
 CREATE SERVER duo FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'duo');
 CREATE FOREIGN TABLE duo_whoami (port int) SERVER duo OPTIONS (table_name 'whoami');
 CREATE TEMP TABLE duo_seen (xact int, endpoint text);
-DO $$
-BEGIN
-  FOR i IN 1..40 LOOP
-    PERFORM count(*) FROM duo_whoami;
-    PERFORM count(*) FROM duo_whoami;
-    PERFORM count(*) FROM duo_whoami;
-    INSERT INTO duo_seen SELECT i, endpoint FROM grant_fdw.connection_status()
-      WHERE server_name = 'duo' AND in_transaction;
-    COMMIT;
-  END LOOP;
-END $$;
+-- (40 explicit transaction blocks, run quietly)
+\set ECHO none
+\o /dev/null
+SELECT format('BEGIN; SELECT count(*) FROM duo_whoami; SELECT count(*) FROM duo_whoami; '
+              'SELECT count(*) FROM duo_whoami; INSERT INTO duo_seen SELECT %s, endpoint '
+              'FROM grant_fdw.connection_status() WHERE server_name = ''duo'' AND in_transaction; '
+              'COMMIT;', g)
+  FROM generate_series(1, 40) g \gexec
+\o
+\set ECHO all
 -- within each transaction, exactly one reader was used
 SELECT count(*) FILTER (WHERE n <> 1) AS xacts_with_other_than_one_reader
   FROM (SELECT xact, count(DISTINCT endpoint) AS n FROM duo_seen GROUP BY xact) s;

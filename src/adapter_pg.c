@@ -15,10 +15,11 @@
  * Rows are streamed in single-row mode, so memory stays bounded whatever
  * the size of the result.
  *
- * Every wait goes through WaitLatchOrSocket and CHECK_FOR_INTERRUPTS, so
- * query cancel and statement_timeout interrupt it; the connection layer
- * then calls pg_cancel_remote / pg_abort_cleanup to bring the connection
- * back to idle, or drops it.
+ * Every wait is on the latch and the socket (a wait set made once per
+ * connection) with CHECK_FOR_INTERRUPTS, so query cancel and
+ * statement_timeout interrupt it; the connection layer then calls
+ * abort_cleanup to cancel the remote query and bring the connection back
+ * to idle, or drops it.
  *
  * This is one of the only files that include libpq-fe.h.
  *
@@ -67,6 +68,10 @@ struct GrantRemote
 	char	   *error_sql;		/* malloc'd */
 	GrantRemoteQuery *active;	/* query whose rows are being read */
 	int			nprepared;		/* named statements prepared, not removed */
+	WaitEventSet *waits;		/* latch, socket and postmaster death, made
+								 * once: a wait costs no epoll setup */
+	int			socket_event;	/* position of the socket in waits */
+	bool		want_write;		/* the socket event includes WRITEABLE */
 };
 
 struct GrantRemoteQuery
@@ -155,6 +160,7 @@ static void raise_pending_error(GrantRemote *remote);
 static void report_remote_error(int elevel, PGresult *res, const char *label,
 								const char *sql);
 static void report_connection_lost(GrantRemote *remote);
+static int	wait_socket(GrantRemote *remote, int events, long timeout);
 
 const GrantAdapter grant_pg_adapter = {
 	.name = "postgresql",
@@ -365,6 +371,8 @@ pg_disconnect(GrantRemote *remote)
 	if (remote->error)
 		PQclear(remote->error);
 	free(remote->error_sql);
+	if (remote->waits)
+		FreeWaitEventSet(remote->waits);
 	if (remote->conn)
 		PQfinish(remote->conn);
 	free(remote->pending);
@@ -457,14 +465,47 @@ flush_or_fail(GrantRemote *remote)
 			return;
 		if (rc < 0)
 			report_connection_lost(remote);
-		(void) WaitLatchOrSocket(MyLatch,
-								 WL_LATCH_SET | WL_SOCKET_WRITEABLE | WL_SOCKET_READABLE | WL_EXIT_ON_PM_DEATH,
-								 PQsocket(remote->conn), -1L, PG_WAIT_EXTENSION);
+		(void) wait_socket(remote, WL_LATCH_SET | WL_SOCKET_WRITEABLE | WL_SOCKET_READABLE,
+						   -1L);
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 		if (PQconsumeInput(remote->conn) != 1)
 			report_connection_lost(remote);
 	}
+}
+
+/*
+ * Wait for the latch, the socket (readable; writeable too when events says
+ * so) or the timeout, like WaitLatchOrSocket, on a wait set made once per
+ * connection.  Returns the WL_* flags that fired.
+ */
+static int
+wait_socket(GrantRemote *remote, int events, long timeout)
+{
+	WaitEvent	event;
+	bool		want_write = (events & WL_SOCKET_WRITEABLE) != 0;
+	int			rc = 0;
+
+	if (remote->waits == NULL)
+	{
+		remote->waits = CreateWaitEventSet(TopMemoryContext, 3);
+		AddWaitEventToSet(remote->waits, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch, NULL);
+		AddWaitEventToSet(remote->waits, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, NULL, NULL);
+		remote->socket_event = AddWaitEventToSet(remote->waits, WL_SOCKET_READABLE,
+												 PQsocket(remote->conn), NULL, NULL);
+		remote->want_write = false;
+	}
+	if (want_write != remote->want_write)
+	{
+		ModifyWaitEvent(remote->waits, remote->socket_event,
+						WL_SOCKET_READABLE | (want_write ? WL_SOCKET_WRITEABLE : 0), NULL);
+		remote->want_write = want_write;
+	}
+	if (WaitEventSetWait(remote->waits, (events & WL_TIMEOUT) ? timeout : -1L,
+						 &event, 1, PG_WAIT_EXTENSION) == 0)
+		return WL_TIMEOUT;
+	rc = event.events & (WL_LATCH_SET | WL_SOCKET_READABLE | WL_SOCKET_WRITEABLE);
+	return rc;
 }
 
 /*
@@ -497,8 +538,7 @@ get_result(GrantRemote *remote, TimestampTz deadline, bool *timed_out)
 		}
 		if (PQflush(conn) > 0)
 			events |= WL_SOCKET_WRITEABLE;
-		rc = WaitLatchOrSocket(MyLatch, events, PQsocket(conn), timeout,
-							   PG_WAIT_EXTENSION);
+		rc = wait_socket(remote, events, timeout);
 		if (rc & WL_LATCH_SET)
 		{
 			ResetLatch(MyLatch);

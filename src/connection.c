@@ -141,6 +141,24 @@ grant_get_connection(ForeignServer *server, Oid userid, const GrantEndpoint *ep)
 	return entry;
 }
 
+/*
+ * The connection for one read that is the whole of its local transaction
+ * (see scan.c): no remote transaction is begun, the query runs in the
+ * remote's own implicit one, which saves its BEGIN and COMMIT.  When a
+ * remote transaction is already open on the connection, the read joins it
+ * as usual.
+ */
+GrantConnection *
+grant_get_connection_autocommit(ForeignServer *server, Oid userid,
+								const GrantEndpoint *ep)
+{
+	GrantConnection *entry = grant_probe_connection(server, userid, ep, NULL);
+
+	if (entry->xact_depth > 0)
+		begin_remote_xact(entry);
+	return entry;
+}
+
 /* is a remote transaction open on this connection? */
 bool
 grant_connection_in_xact(GrantConnection *conn)
@@ -441,6 +459,14 @@ connection_xact_callback(XactEvent event, void *arg)
 		}
 		if (entry->remote == NULL || entry->xact_depth == 0)
 		{
+			/*
+			 * No remote transaction, but a read in the remote's own
+			 * implicit transaction may still run: cancel it on abort.
+			 */
+			if (entry->remote != NULL &&
+				(event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) &&
+				!entry->adapter->abort_cleanup(entry->remote))
+				close_connection(entry);
 			if (entry->remote != NULL && entry->invalidated)
 				close_connection(entry);
 			continue;

@@ -633,6 +633,9 @@ extern GrantConnection *grant_get_connection(ForeignServer *server, Oid userid,
 extern GrantConnection *grant_probe_connection(ForeignServer *server, Oid userid,
 											   const GrantEndpoint *ep,
 											   char **error);
+extern GrantConnection *grant_get_connection_autocommit(ForeignServer *server,
+														Oid userid,
+														const GrantEndpoint *ep);
 extern bool grant_connection_in_xact(GrantConnection *conn);
 extern bool grant_connection_read_only(GrantConnection *conn);
 extern GrantRemote *grant_connection_remote(GrantConnection *conn);

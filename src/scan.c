@@ -17,6 +17,7 @@
 
 #include "access/htup_details.h"
 #include "access/sysattr.h"
+#include "access/xact.h"
 #include "access/transam.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
@@ -75,6 +76,8 @@ typedef struct GrantScanState
 	ForeignServer *server;
 	Oid			userid;
 	bool		sharded;		/* the database has several shards */
+	bool		autocommit;		/* the whole local transaction is this one
+								 * read: no remote BEGIN/COMMIT needed */
 	GrantShardKeys keys;
 	GrantParts	parts;
 	bool		started;		/* queries sent since the last rescan */
@@ -114,8 +117,10 @@ static void parts_route(GrantParts *parts, ForeignServer *server, Oid userid,
 						ExprContext *econtext);
 static void parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
 					   const char *sql, GrantParams *params, bool binary,
-					   bool is_write, GrantShardKeys *keys,
+					   bool is_write, bool autocommit, GrantShardKeys *keys,
 					   ExprContext *econtext);
+static bool whole_transaction_read(EState *estate, Oid serverid, bool for_update);
+static int	count_server_scans(Plan *plan, Oid serverid, bool *modifies);
 static List *split_fdw_exprs(List *fdw_exprs, List *fdw_private, int keys_index,
 							 Relation rel, PlanState *node,
 							 GrantShardKeys *keys);
@@ -525,7 +530,7 @@ parts_route(GrantParts *parts, ForeignServer *server, Oid userid,
 static void
 parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
 		   const char *sql, GrantParams *params, bool binary, bool is_write,
-		   GrantShardKeys *keys, ExprContext *econtext)
+		   bool autocommit, GrantShardKeys *keys, ExprContext *econtext)
 {
 	ListCell   *lc;
 	int			i = 0;
@@ -539,7 +544,9 @@ parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
 		GrantPart  *part = &parts->parts[i++];
 
 		part->route = (GrantRoute *) lfirst(lc);
-		part->conn = grant_get_connection(server, userid, part->route->endpoint);
+		part->conn = autocommit ?
+			grant_get_connection_autocommit(server, userid, part->route->endpoint) :
+			grant_get_connection(server, userid, part->route->endpoint);
 		if (is_write)
 			grant_connection_wrote(part->conn);
 		part->query = grant_connection_adapter(part->conn)->query(grant_connection_remote(part->conn),
@@ -648,6 +655,84 @@ shard_key_values(GrantShardKeys *keys, ExprContext *econtext,
 	return true;
 }
 
+/*
+ * Is this scan the whole of its local transaction's work on the server: a
+ * read, outside a transaction block, the only scan of the server in the
+ * statement, which modifies nothing?  Then no remote transaction is
+ * needed: one statement has one snapshot anyway.  Not while writes are
+ * prevented or the role is 'reading' (their READ ONLY remote transaction
+ * is a guard), nor in a read-only local transaction, nor when the local
+ * transaction keeps one snapshot (REPEATABLE READ, SERIALIZABLE): its
+ * statements must then share the remote snapshot too.  Under READ
+ * COMMITTED each statement has its own snapshot locally, and so remotely.
+ */
+static bool
+whole_transaction_read(EState *estate, Oid serverid, bool for_update)
+{
+	bool		modifies = false;
+	int			n;
+	ListCell   *lc;
+
+	if (for_update || IsTransactionBlock() || grant_prevent_writes ||
+		grant_role_mode == GRANT_ROLE_MODE_READING || XactReadOnly ||
+		IsolationUsesXactSnapshot() || estate->es_plannedstmt == NULL ||
+		estate->es_plannedstmt->commandType != CMD_SELECT)
+		return false;
+	n = count_server_scans(estate->es_plannedstmt->planTree, serverid, &modifies);
+	foreach(lc, estate->es_plannedstmt->subplans)
+		n += count_server_scans((Plan *) lfirst(lc), serverid, &modifies);
+	return n == 1 && !modifies;
+}
+
+/* foreign scans of serverid in a plan tree; *modifies if it writes */
+static int
+count_server_scans(Plan *plan, Oid serverid, bool *modifies)
+{
+	int			n = 0;
+	ListCell   *lc;
+	List	   *children = NIL;
+
+	if (plan == NULL)
+		return 0;
+	switch (nodeTag(plan))
+	{
+		case T_ForeignScan:
+			if (((ForeignScan *) plan)->fs_server == serverid)
+				n++;
+			if (((ForeignScan *) plan)->operation != CMD_SELECT)
+				*modifies = true;
+			break;
+		case T_ModifyTable:
+			*modifies = true;
+			break;
+		case T_Append:
+			children = ((Append *) plan)->appendplans;
+			break;
+		case T_MergeAppend:
+			children = ((MergeAppend *) plan)->mergeplans;
+			break;
+		case T_BitmapAnd:
+			children = ((BitmapAnd *) plan)->bitmapplans;
+			break;
+		case T_BitmapOr:
+			children = ((BitmapOr *) plan)->bitmapplans;
+			break;
+		case T_SubqueryScan:
+			n += count_server_scans(((SubqueryScan *) plan)->subplan, serverid, modifies);
+			break;
+		case T_CustomScan:
+			children = ((CustomScan *) plan)->custom_plans;
+			break;
+		default:
+			break;
+	}
+	foreach(lc, children)
+		n += count_server_scans((Plan *) lfirst(lc), serverid, modifies);
+	n += count_server_scans(plan->lefttree, serverid, modifies);
+	n += count_server_scans(plan->righttree, serverid, modifies);
+	return n;
+}
+
 /* read and drop what is left of every part's query */
 static void
 parts_close(GrantParts *parts)
@@ -717,6 +802,8 @@ grantBeginForeignScan(ForeignScanState *node, int eflags)
 	}
 	if (fsstate->for_update)
 		grant_check_write_allowed();
+	fsstate->autocommit = whole_transaction_read(estate, fsstate->server->serverid,
+												 fsstate->for_update);
 
 	if (fsplan->scan.scanrelid > 0)
 		tupdesc = RelationGetDescr(node->ss.ss_currentRelation);
@@ -748,7 +835,7 @@ start_query(GrantScanState *fsstate, ExprContext *econtext)
 	oldcxt = MemoryContextSwitchTo(fsstate->query_cxt);
 	parts_send(&fsstate->parts, fsstate->server, fsstate->userid, fsstate->sql,
 			   &fsstate->params, fsstate->reader.binary, fsstate->for_update,
-			   &fsstate->keys, econtext);
+			   fsstate->autocommit, &fsstate->keys, econtext);
 	MemoryContextSwitchTo(oldcxt);
 	fsstate->started = true;
 }
@@ -901,7 +988,7 @@ grantIterateDirectModify(ForeignScanState *node)
 
 		params_eval(&dmstate->params, node->ss.ps.ps_ExprContext);
 		parts_send(parts, dmstate->server, dmstate->userid, dmstate->sql,
-				   &dmstate->params, dmstate->reader.binary, true,
+				   &dmstate->params, dmstate->reader.binary, true, false,
 				   &dmstate->keys, node->ss.ps.ps_ExprContext);
 		dmstate->started = true;
 		MemoryContextSwitchTo(oldcxt);
