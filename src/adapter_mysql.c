@@ -229,6 +229,9 @@ static bool my_abort_cleanup(GrantRemote *remote);
 static void my_cancel(GrantRemote *remote);
 static void my_quote_identifier(StringInfo buf, const char *ident);
 static void my_quote_literal(StringInfo buf, const char *value);
+static char *my_commit_position(GrantRemote *remote);
+static bool my_caught_up(GrantRemote *remote, const char *position, int wait_ms);
+static char *my_single_value(GrantRemote *remote, const char *sql);
 
 /* connections */
 static void params_save(MyConnParams *p, const GrantEndpoint *ep,
@@ -297,6 +300,9 @@ const GrantAdapter grant_mysql_adapter = {
 	.cancel = my_cancel,
 	.quote_identifier = my_quote_identifier,
 	.quote_literal = my_quote_literal,
+	.commit_position = my_commit_position,
+	.caught_up = my_caught_up,
+	.lag_ms = NULL,
 };
 
 static void
@@ -1711,4 +1717,52 @@ my_quote_literal(StringInfo buf, const char *value)
 	for (p = (const unsigned char *) utf8; *p; p++)
 		appendStringInfo(buf, "%02X", *p);
 	appendStringInfoChar(buf, '\'');
+}
+
+/* the first column of the only row of a query, palloc'd, or NULL */
+static char *
+my_single_value(GrantRemote *remote, const char *sql)
+{
+	GrantRemoteQuery *query = my_query(remote, sql, NULL, 0, NULL, false);
+	char	   *row[1];
+	char	   *result = NULL;
+
+	while (my_next_row(query, row, NULL, 1))
+	{
+		if (result == NULL && row[0] != NULL)
+			result = pstrdup(row[0]);
+	}
+	my_close(query);
+	return result;
+}
+
+/*
+ * COMMIT, then the writer's GTID position: it contains the commit's GTID,
+ * so a replica whose @@gtid_slave_pos reaches it shows the commit.
+ */
+static char *
+my_commit_position(GrantRemote *remote)
+{
+	my_commit(remote, true);
+	return my_single_value(remote, "SELECT @@gtid_binlog_pos");
+}
+
+/*
+ * Has this replica applied position?  MASTER_GTID_WAIT waits on the server
+ * itself, up to wait_ms (0 when reached, -1 on timeout, NULL when the
+ * server does not replicate).
+ */
+static bool
+my_caught_up(GrantRemote *remote, const char *position, int wait_ms)
+{
+	StringInfoData sql;
+	char	   *answer;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT MASTER_GTID_WAIT(");
+	my_quote_literal(&sql, position);
+	appendStringInfo(&sql, ", %d.%03d)", Max(wait_ms, 0) / 1000, Max(wait_ms, 0) % 1000);
+	answer = my_single_value(remote, sql.data);
+	pfree(sql.data);
+	return answer != NULL && strcmp(answer, "0") == 0;
 }

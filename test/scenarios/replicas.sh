@@ -17,6 +17,8 @@ cleanup() {
     rpsql reader -c "SELECT pg_wal_replay_resume()" >/dev/null 2>&1 || true
     LDB=postgres lpsql -c "DROP DATABASE IF EXISTS $LDB" >/dev/null 2>&1 || true
     rpsql writer -c "DROP TABLE IF EXISTS rs_items" >/dev/null 2>&1 || true
+    rmysql --replica -e "START SLAVE" >/dev/null 2>&1 || true
+    rmysql -e "DROP TABLE IF EXISTS rs_my; DROP VIEW IF EXISTS rs_whoami" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -159,6 +161,41 @@ like "the next transaction fails over to the writer" "$(echo "$out" | tail -n 1)
 node_start reader
 reader_catch_up
 
+# --- read-your-writes on MariaDB: GTID position ------------------------------------------
+rmysql <<'SQL'
+DROP TABLE IF EXISTS rs_my; DROP VIEW IF EXISTS rs_whoami;
+CREATE TABLE rs_my (id int PRIMARY KEY, v varchar(20));
+CREATE VIEW rs_whoami AS
+  SELECT CAST(VARIABLE_VALUE AS UNSIGNED) AS server_id
+  FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'SERVER_ID';
+SQL
+mysql_replica_catch_up
+lpsql >/dev/null <<SQL
+SELECT grant_fdw.establish_connection('rsmy', 'mysql', 'mysql://grant_test:$PW@127.0.0.1:$GRANT_MYSQL_PORT/app');
+SELECT grant_fdw.establish_connection('rsmy', 'mysql', 'mysql://grant_test:$PW@127.0.0.1:$GRANT_MYSQL_REPLICA_PORT/app', role => 'reading');
+CREATE SERVER rsmy FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'rsmy');
+CREATE FOREIGN TABLE rs_my (id int OPTIONS (key 'true'), v varchar(20)) SERVER rsmy;
+CREATE FOREIGN TABLE rs_whoami (server_id int) SERVER rsmy;
+SQL
+rmysql --replica -e "STOP SLAVE" >/dev/null
+out=$(lpsql <<'SQL'
+INSERT INTO rs_my VALUES (1, 'one');
+SELECT (SELECT count(*) FROM rs_my WHERE id = 1) || ':' || (SELECT server_id FROM rs_whoami);
+SET "grant".read_your_writes = off;
+SELECT (SELECT count(*) FROM rs_my WHERE id = 1) || ':' || (SELECT server_id FROM rs_whoami);
+SQL
+)
+is "MariaDB: own write read back from the primary while the replica is stopped; stale with off" \
+    "$(echo $out)" "1:1 0:2"
+rmysql --replica -e "START SLAVE" >/dev/null
+out=$(lpsql <<'SQL'
+INSERT INTO rs_my VALUES (2, 'two');
+SELECT (SELECT count(*) FROM rs_my WHERE id = 2) || ':' || (SELECT server_id FROM rs_whoami);
+SQL
+)
+is "MariaDB: a replica that applies the GTID in time serves the session's own write" "$out" "1:2"
+rmysql -e "DROP TABLE IF EXISTS rs_my; DROP VIEW IF EXISTS rs_whoami" >/dev/null
+
 # --- shared down-marks (grant preloaded) ------------------------------------------------
 LDB=postgres lpsql -c "ALTER SYSTEM SET shared_preload_libraries = 'grant'" >/dev/null
 node_stop local fast
@@ -166,14 +203,14 @@ node_start local
 is "grant preloaded" "$(lpsql -c 'SHOW shared_preload_libraries')" '"grant"'
 node_stop reader fast
 lpsql -c "SET \"grant\".down_retry_interval = '60s'" -c "SELECT port FROM whoami" >/dev/null
-out=$(lpsql -c "SELECT status FROM grant_fdw.health() WHERE role = 'reading'")
+out=$(lpsql -c "SELECT status FROM grant_fdw.health() WHERE role = 'reading' AND database = 'primary'")
 is "another backend sees the reader down without trying it" "$out" "down"
 node_start reader
 reader_catch_up
 LDB=postgres lpsql -c "ALTER SYSTEM RESET shared_preload_libraries" >/dev/null
 node_stop local fast
 node_start local
-out=$(lpsql -c "SELECT status FROM grant_fdw.health() WHERE role = 'reading'")
+out=$(lpsql -c "SELECT status FROM grant_fdw.health() WHERE role = 'reading' AND database = 'primary'")
 is "without preloading, each backend keeps its own marks" "$out" "unknown"
 
 finish
