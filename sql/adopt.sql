@@ -17,7 +17,7 @@ SELECT on_node('writer', $$
   DROP TABLE IF EXISTS public.adopt_items;
   CREATE TABLE public.adopt_items (id int PRIMARY KEY, name text NOT NULL);
   INSERT INTO public.adopt_items VALUES (1, 'one'), (2, 'two');
-  GRANT ALL ON public.adopt_items TO grant_test;
+  GRANT ALL ON public.adopt_items TO grant_test, grant_trust;
 $$);
 SELECT wait_for_reader();
 
@@ -28,8 +28,9 @@ CREATE SERVER legacy FOREIGN DATA WRAPPER postgres_fdw
            fetch_size '500', use_remote_estimate 'true');
 CREATE USER MAPPING FOR CURRENT_USER SERVER legacy
   OPTIONS (user 'grant_test', password :'password');
+-- adopt_reader connects as another remote user (trusted from 127.0.0.1)
 CREATE USER MAPPING FOR adopt_reader SERVER legacy
-  OPTIONS (user 'grant_test', password :'password');
+  OPTIONS (user 'grant_trust', password 'unused', password_required 'false');
 CREATE FOREIGN TABLE adopt_items (id int, label text)
   SERVER legacy OPTIONS (table_name 'adopt_items', use_remote_estimate 'false');
 ALTER FOREIGN TABLE adopt_items ALTER COLUMN label OPTIONS (column_name 'name');
@@ -39,6 +40,7 @@ CREATE VIEW adopt_items_v AS
   SELECT i.id, i.label, node_of(w.port) AS node FROM adopt_items i, adopt_whoami w;
 GRANT SELECT ON adopt_items_v TO adopt_reader;
 GRANT SELECT, INSERT ON adopt_items TO adopt_reader;
+GRANT SELECT ON adopt_whoami TO adopt_reader;
 SELECT 'adopt_items'::regclass::oid AS items_oid \gset
 SELECT * FROM adopt_items_v ORDER BY id;
 PREPARE items_q AS SELECT id, label FROM adopt_items ORDER BY id;
@@ -84,7 +86,8 @@ SELECT s.srvname AS depends_on
 SELECT srvname, srvoptions FROM pg_foreign_server WHERE srvname = 'legacy_grant';
 SELECT database, adapter, role, shard, port = :writer_port AS on_writer, username, has_password
   FROM grant_fdw.connections WHERE database = 'legacy';
-SELECT s.srvname, u.usename, u.umoptions IS NOT NULL AS has_options
+-- user mappings are copied unless they hold the writer's own credentials
+SELECT s.srvname, u.usename, u.umoptions
   FROM pg_user_mappings u JOIN pg_foreign_server s ON s.oid = u.srvid
  WHERE s.srvname = 'legacy_grant' ORDER BY 2;
 DROP SERVER legacy CASCADE;
@@ -93,10 +96,12 @@ DROP SERVER legacy CASCADE;
 SELECT * FROM adopt_items_v ORDER BY id;
 EXECUTE items_q;
 SELECT * FROM explain_route('SELECT * FROM adopt_items_v');
--- privileges intact: adopt_reader reads the view and writes the table
--- (with its own copied user mapping); others still may not
+-- privileges intact: adopt_reader reads the view (as the view's owner,
+-- grant_test remotely) and the table with its own copied user mapping,
+-- and writes the table; others still may not
 SET ROLE adopt_reader;
 SELECT id, label, node FROM adopt_items_v ORDER BY id;
+SELECT node_of(port), usr FROM adopt_whoami;
 INSERT INTO adopt_items VALUES (3, 'three');
 RESET ROLE;
 SET ROLE adopt_other;

@@ -12,8 +12,9 @@
  *	   host, port and database is reused;
  *	2. finds a grant_fdw server naming that database, or creates one named
  *	   after the database (with suffix "_grant" when the name is taken);
- *	3. copies every user mapping of the old server that the grant server
- *	   lacks, translated, so each local user keeps its remote identity;
+ *	3. copies, translated, every user mapping of the old server whose
+ *	   credentials differ from the writer's, so each local user keeps its
+ *	   remote identity;
  *	4. moves each foreign table of the old server in place: its
  *	   pg_foreign_table row gets the new server and translated options, its
  *	   dependency on the old server is moved to the new one, and its
@@ -137,7 +138,8 @@ static void register_writer(const char *database, AdoptSource source,
 static Oid	find_or_create_server(const char *database, Oid grant_fdw,
 								  char **servername);
 static void copy_user_mappings(ForeignServer *old, const char *newname,
-							   AdoptSource source);
+							   AdoptSource source, const char *database);
+static bool same_text(const char *a, const char *b);
 static List *foreign_tables_of(Oid serverid);
 static List *translate_table_options(AdoptSource source, Oid relid,
 									 List *options, List *server_options,
@@ -212,6 +214,7 @@ grant_adopt_server(PG_FUNCTION_ARGS)
 
 	url = build_url(source, server, mapping, mysql_dbname);
 	register_writer(database, source, url);
+	CommandCounterIncrement();	/* the registry cache sees the writer */
 
 	if (source == ADOPT_GRANT_FDW)
 	{
@@ -222,7 +225,7 @@ grant_adopt_server(PG_FUNCTION_ARGS)
 	else
 	{
 		newserver = find_or_create_server(database, grant_fdw->fdwid, &servername);
-		copy_user_mappings(server, servername, source);
+		copy_user_mappings(server, servername, source, database);
 	}
 	CommandCounterIncrement();
 
@@ -634,10 +637,15 @@ find_or_create_server(const char *database, Oid grant_fdw, char **servername)
 
 /*
  * Give the grant server a translated copy of every user mapping of the old
- * one it has not got yet.  Options without a grant meaning are left out.
+ * one, so that each local user keeps its remote identity.  A mapping with
+ * the very credentials of the database's writer is not copied: without it
+ * the registry gives the same, and a reused server's other tables are left
+ * as they were.  Neither is one the grant server has already.  Options
+ * without a grant meaning are left out.
  */
 static void
-copy_user_mappings(ForeignServer *old, const char *newname, AdoptSource source)
+copy_user_mappings(ForeignServer *old, const char *newname, AdoptSource source,
+				   const char *database)
 {
 	Relation	rel;
 	SysScanDesc scan;
@@ -648,6 +656,16 @@ copy_user_mappings(ForeignServer *old, const char *newname, AdoptSource source)
 	List	   *optlists = NIL;
 	ListCell   *lu;
 	ListCell   *lo;
+	GrantEndpoint *writer = NULL;
+
+	foreach(lu, grant_registry_endpoints(database))
+	{
+		GrantEndpoint *ep = (GrantEndpoint *) lfirst(lu);
+
+		if (ep->role == GRANT_ROLE_WRITING &&
+			strcmp(ep->shard, GRANT_DEFAULT_SHARD) == 0)
+			writer = ep;
+	}
 
 	ScanKeyInit(&key, Anum_pg_user_mapping_umserver, BTEqualStrategyNumber,
 				F_OIDEQ, ObjectIdGetDatum(old->serverid));
@@ -691,6 +709,11 @@ copy_user_mappings(ForeignServer *old, const char *newname, AdoptSource source)
 												 (Node *) makeString(pstrdup(defGetString(def))),
 												 -1));
 		}
+		if (writer != NULL &&
+			same_text(grant_get_option(translated, "user"), writer->user) &&
+			same_text(grant_get_option(translated, "password"), writer->password) &&
+			grant_get_option(translated, "password_required") == NULL)
+			continue;
 		role = makeNode(RoleSpec);
 		role->location = -1;
 		if (OidIsValid(user))
@@ -706,6 +729,15 @@ copy_user_mappings(ForeignServer *old, const char *newname, AdoptSource source)
 		stmt->options = translated;
 		CreateUserMapping(stmt);
 	}
+}
+
+/* equal strings, or both NULL */
+static bool
+same_text(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
 }
 
 /* OIDs of the foreign tables of a server, in OID order */
