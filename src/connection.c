@@ -159,6 +159,45 @@ grant_get_connection_autocommit(ForeignServer *server, Oid userid,
 	return entry;
 }
 
+/*
+ * A connection that failed outside a remote transaction: mark its endpoint
+ * down and close it, so the next route avoids it; one that still works is
+ * brought back to idle.
+ */
+void
+grant_connection_discard_if_broken(GrantConnection *conn)
+{
+	if (conn->remote == NULL)
+		return;
+	if (conn->adapter->is_broken(conn->remote))
+	{
+		if (conn->endpoint)
+			grant_health_mark_down(conn->endpoint, "connection lost");
+		close_connection(conn);
+	}
+	else if (!conn->adapter->abort_cleanup(conn->remote))
+		close_connection(conn);
+}
+
+/*
+ * Is a remote transaction open on the cached connection for (server, user,
+ * endpoint)?  Connects to nothing.
+ */
+bool
+grant_connection_open_xact(ForeignServer *server, Oid userid,
+						   const GrantEndpoint *ep)
+{
+	GrantConnKey key;
+	GrantConnection *entry;
+
+	MemSet(&key, 0, sizeof(key));
+	key.serverid = server->serverid;
+	key.userid = userid;
+	key.endpoint_id = ep->id;
+	entry = hash_search(connection_hash, &key, HASH_FIND, NULL);
+	return entry != NULL && entry->remote != NULL && entry->xact_depth > 0;
+}
+
 /* is a remote transaction open on this connection? */
 bool
 grant_connection_in_xact(GrantConnection *conn)

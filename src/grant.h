@@ -637,6 +637,9 @@ extern GrantConnection *grant_get_connection_autocommit(ForeignServer *server,
 														Oid userid,
 														const GrantEndpoint *ep);
 extern bool grant_connection_in_xact(GrantConnection *conn);
+extern void grant_connection_discard_if_broken(GrantConnection *conn);
+extern bool grant_connection_open_xact(ForeignServer *server, Oid userid,
+									   const GrantEndpoint *ep);
 extern bool grant_connection_read_only(GrantConnection *conn);
 extern GrantRemote *grant_connection_remote(GrantConnection *conn);
 extern const GrantAdapter *grant_connection_adapter(GrantConnection *conn);

@@ -392,9 +392,17 @@ choose_reader(RouteMemo *memo, List *readers, ForeignServer *server,
 		{
 			GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
 
-			if (ep->id == memo->reader_id)
+			/*
+			 * The transaction's reader; if it went down, another one only
+			 * when no remote transaction is open on it (never a silent
+			 * switch inside one: that statement fails instead).
+			 */
+			if (ep->id == memo->reader_id &&
+				(!grant_health_is_down(ep) ||
+				 grant_connection_open_xact(server, userid, ep)))
 				return ep;
 		}
+		memo->reader_id = 0;
 	}
 
 	*reason = "no reader";

@@ -81,6 +81,7 @@ typedef struct GrantScanState
 	GrantShardKeys keys;
 	GrantParts	parts;
 	bool		started;		/* queries sent since the last rescan */
+	bool		returned_rows;	/* a row was handed to the executor */
 	GrantRowReader reader;
 	GrantParams params;
 	MemoryContext row_cxt;		/* reset per row */
@@ -127,6 +128,9 @@ static List *split_fdw_exprs(List *fdw_exprs, List *fdw_private, int keys_index,
 static bool shard_key_values(GrantShardKeys *keys, ExprContext *econtext,
 							 bool constants_only, List **values);
 static void parts_close(GrantParts *parts);
+static void parts_abandon(GrantParts *parts);
+static TupleTableSlot *next_part_row(GrantScanState *fsstate, TupleTableSlot *slot);
+static TupleTableSlot *first_row_with_failover(ForeignScanState *node);
 static void parts_explain(GrantParts *parts, bool sharded, ExplainState *es);
 static Oid	scan_userid(ForeignScan *fsplan, EState *estate);
 
@@ -744,6 +748,27 @@ parts_close(GrantParts *parts)
 	parts->nparts = 0;
 }
 
+/*
+ * After a connection failed under a read that can be sent again: forget
+ * every part, dropping the connections that broke (their endpoints are
+ * marked down) and draining the others.
+ */
+static void
+parts_abandon(GrantParts *parts)
+{
+	int			i;
+
+	for (i = 0; i < parts->nparts; i++)
+	{
+		GrantPart  *part = &parts->parts[i];
+
+		part->query = NULL;
+		if (part->conn != NULL)
+			grant_connection_discard_if_broken(part->conn);
+	}
+	parts->nparts = 0;
+}
+
 /* one Route line per part; for a sharded database, which shards and why */
 static void
 parts_explain(GrantParts *parts, bool sharded, ExplainState *es)
@@ -840,15 +865,11 @@ start_query(GrantScanState *fsstate, ExprContext *econtext)
 	fsstate->started = true;
 }
 
-TupleTableSlot *
-grantIterateForeignScan(ForeignScanState *node)
+/* the next row of the statement's parts, in part order; NULL at the end */
+static TupleTableSlot *
+next_part_row(GrantScanState *fsstate, TupleTableSlot *slot)
 {
-	GrantScanState *fsstate = (GrantScanState *) node->fdw_state;
-	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
 	GrantParts *parts = &fsstate->parts;
-
-	if (!fsstate->started)
-		start_query(fsstate, node->ss.ps.ps_ExprContext);
 
 	while (parts->current < parts->nparts)
 	{
@@ -868,7 +889,76 @@ grantIterateForeignScan(ForeignScanState *node)
 		/* the next shard may answer with other types (another adapter) */
 		grant_reader_recheck(&fsstate->reader);
 	}
-	return ExecClearTuple(slot);
+	return NULL;
+}
+
+/*
+ * The first row of a read that is its transaction's only work on the
+ * server (autocommit).  If an endpoint's connection fails before any row
+ * came back, nothing of the transaction ran anywhere else: its endpoint is
+ * marked down and the read is routed and sent again (another reader, or
+ * the writer), a few times at most.  Any other error, or a failure after
+ * rows were returned, is raised as usual.
+ */
+static TupleTableSlot *
+first_row_with_failover(ForeignScanState *node)
+{
+	GrantScanState *fsstate = (GrantScanState *) node->fdw_state;
+	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+	int			attempt;
+
+	for (attempt = 0;; attempt++)
+	{
+		MemoryContext oldcxt = CurrentMemoryContext;
+		TupleTableSlot *volatile result = NULL;
+		volatile bool failed = false;
+
+		PG_TRY();
+		{
+			if (!fsstate->started)
+				start_query(fsstate, node->ss.ps.ps_ExprContext);
+			result = next_part_row(fsstate, slot);
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(oldcxt);
+			edata = CopyErrorData();
+			if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_CONNECTION_EXCEPTION ||
+				attempt >= 3)
+				PG_RE_THROW();
+			FlushErrorState();
+			failed = true;
+		}
+		PG_END_TRY();
+
+		if (!failed)
+			return result;
+		parts_abandon(&fsstate->parts);
+		fsstate->started = false;
+	}
+}
+
+TupleTableSlot *
+grantIterateForeignScan(ForeignScanState *node)
+{
+	GrantScanState *fsstate = (GrantScanState *) node->fdw_state;
+	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+	TupleTableSlot *result;
+
+	if (fsstate->autocommit && !fsstate->returned_rows)
+		result = first_row_with_failover(node);
+	else
+	{
+		if (!fsstate->started)
+			start_query(fsstate, node->ss.ps.ps_ExprContext);
+		result = next_part_row(fsstate, slot);
+	}
+	if (result == NULL)
+		return ExecClearTuple(slot);
+	fsstate->returned_rows = true;
+	return result;
 }
 
 void

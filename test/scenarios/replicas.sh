@@ -161,6 +161,31 @@ like "the next transaction fails over to the writer" "$(echo "$out" | tail -n 1)
 node_start reader
 reader_catch_up
 
+# --- a reader killed under two clients' loops of reads ---------------------------------------
+# every read is answered (by the reader, or after its failure by the writer), none fails
+loop_reads() {
+    local i
+    for i in $(seq 1 250); do
+        echo "SELECT port FROM whoami; SELECT pg_sleep(0.005);"
+    done | lpsql -v ON_ERROR_STOP=0 -c "SET \"grant\".down_retry_interval = '60s'" -f - 2>&1
+}
+loop_reads >"$GRANT_TEST_DIR/loop1.out" &
+p1=$!
+loop_reads >"$GRANT_TEST_DIR/loop2.out" &
+p2=$!
+sleep 0.6
+node_stop reader immediate
+wait "$p1" "$p2" || true
+answers=$(cat "$GRANT_TEST_DIR/loop1.out" "$GRANT_TEST_DIR/loop2.out")
+is "every one of 500 reads was answered" "$(echo "$answers" | grep -cE "^($R|$W)\$")" "500"
+is "no read failed" "$(echo "$answers" | grep -c ERROR || true)" "0"
+ok "reads before the stop came from the reader" grep -q "^$R\$" <<<"$answers"
+last_port() { grep -E '^[0-9]+$' "$1" | tail -n 1; }
+is "reads after it came from the writer" \
+    "$(last_port "$GRANT_TEST_DIR/loop1.out"):$(last_port "$GRANT_TEST_DIR/loop2.out")" "$W:$W"
+node_start reader
+reader_catch_up
+
 # --- read-your-writes on MariaDB: GTID position ------------------------------------------
 rmysql <<'SQL'
 DROP TABLE IF EXISTS rs_my; DROP VIEW IF EXISTS rs_whoami;
