@@ -1,4 +1,9 @@
-/* grant--0.1.sql: the objects of extension grant, version 0.1 */
+/*
+ * grant--0.1.sql: the objects of extension grant, version 0.1, the first
+ * released version.  Frozen: a database may hold 0.1, so this file never
+ * changes; what a later version adds or changes goes into its upgrade
+ * script (grant--0.1--0.2.sql, ...), which CREATE EXTENSION also runs.
+ */
 
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION \"grant\"" to load this file. \quit
@@ -480,26 +485,3 @@ REVOKE ALL ON FUNCTION grant_fdw.execute(text, text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION grant_fdw.query(text, text, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION grant_fdw.execute(text, text, text, text) TO grant_admin;
 GRANT EXECUTE ON FUNCTION grant_fdw.query(text, text, text, text) TO grant_admin;
-
-/*
- * ---------------------------------------------------------------------
- * Migration
- * ---------------------------------------------------------------------
- */
-
--- Takes over a postgres_fdw or mysql_fdw server (or points a registry-less
--- grant_fdw server at the registry): its endpoint becomes the writer of a
--- grant database and its foreign tables move to grant_fdw in place, with
--- their OIDs, so privileges and dependent views stay.  It updates the
--- catalogs directly (ALTER FOREIGN TABLE cannot change a table's server),
--- hence superusers only; the C function checks it too.
-CREATE FUNCTION grant_fdw.adopt_server(server name, database text DEFAULT NULL,
-    OUT foreign_table regclass, OUT grant_server name, OUT dropped_options text[])
-RETURNS SETOF record
-AS 'MODULE_PATHNAME', 'grant_adopt_server'
-LANGUAGE C CALLED ON NULL INPUT VOLATILE;
-
-COMMENT ON FUNCTION grant_fdw.adopt_server(name, text) IS
-  'moves the foreign tables of a postgres_fdw or mysql_fdw server to grant_fdw in place, with the server''s endpoint registered as the writer of a grant database (default: named after the server); superusers only';
-
-REVOKE ALL ON FUNCTION grant_fdw.adopt_server(name, text) FROM PUBLIC;
