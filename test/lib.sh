@@ -54,6 +54,7 @@ _grant_node_port() {
         local) echo "$GRANT_LOCAL_PORT" ;;
         writer) echo "$GRANT_WRITER_PORT" ;;
         reader) echo "$GRANT_READER_PORT" ;;
+        reader2) echo "$GRANT_READER2_PORT" ;;
         shard1) echo "$GRANT_SHARD1_PORT" ;;
         shard2) echo "$GRANT_SHARD2_PORT" ;;
         mysql) echo "$GRANT_MYSQL_PORT" ;;
@@ -69,9 +70,9 @@ rpsql() {
     local node=$1 port
     shift
     case $node in
-        writer | reader | shard1 | shard2) ;;
+        writer | reader | reader2 | shard1 | shard2) ;;
         *)
-            echo "rpsql: unknown node '$node' (writer, reader, shard1 or shard2)" >&2
+            echo "rpsql: unknown node '$node' (writer, reader, reader2, shard1 or shard2)" >&2
             return 2
             ;;
     esac

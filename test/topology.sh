@@ -13,6 +13,7 @@
 #   local          PostgreSQL with the extension installed          GRANT_LOCAL_PORT=15432
 #   writer         PostgreSQL, remote writer                        GRANT_WRITER_PORT=15433
 #   reader         streaming replica of writer (pg_basebackup -R)   GRANT_READER_PORT=15434
+#   reader2        a second streaming replica of writer             GRANT_READER2_PORT=15437
 #   shard1/shard2  independent PostgreSQL servers                   GRANT_SHARD1_PORT=15435
 #                                                                   GRANT_SHARD2_PORT=15436
 #   mysql          MariaDB, binlog + GTID                           GRANT_MYSQL_PORT=13306
@@ -27,7 +28,7 @@ PGBIN=${GRANT_PGBIN:-/usr/lib/postgresql/15/bin}
 MARIADBD=${GRANT_MARIADBD:-/usr/sbin/mariadbd}
 CURRENT_FILE=/tmp/grant-topology.current
 RUN_AS=postgres
-PG_NODES=(local writer reader shard1 shard2)
+PG_NODES=(local writer reader reader2 shard1 shard2)
 MY_NODES=(mysql mysql_replica)
 REPL_USER=grant_repl
 
@@ -58,6 +59,7 @@ load_defaults() {
     GRANT_LOCAL_PORT=${GRANT_LOCAL_PORT:-15432}
     GRANT_WRITER_PORT=${GRANT_WRITER_PORT:-15433}
     GRANT_READER_PORT=${GRANT_READER_PORT:-15434}
+    GRANT_READER2_PORT=${GRANT_READER2_PORT:-15437}
     GRANT_SHARD1_PORT=${GRANT_SHARD1_PORT:-15435}
     GRANT_SHARD2_PORT=${GRANT_SHARD2_PORT:-15436}
     GRANT_MYSQL_PORT=${GRANT_MYSQL_PORT:-13306}
@@ -79,6 +81,7 @@ port_of() {
         local) echo "$GRANT_LOCAL_PORT" ;;
         writer) echo "$GRANT_WRITER_PORT" ;;
         reader) echo "$GRANT_READER_PORT" ;;
+        reader2) echo "$GRANT_READER2_PORT" ;;
         shard1) echo "$GRANT_SHARD1_PORT" ;;
         shard2) echo "$GRANT_SHARD2_PORT" ;;
         mysql) echo "$GRANT_MYSQL_PORT" ;;
@@ -220,38 +223,41 @@ GRANT SELECT ON public.whoami TO PUBLIC;
 SQL
 }
 
+# A streaming replica of the writer (reader or reader2), with its own slot.
 init_reader() {
+    local node=$1 port
+    port=$(port_of "$node")
     as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$GRANT_WRITER_PORT" -U postgres \
-        -D "$DIR/reader" -R -C -S grant_reader -X stream -c fast -N \
-        >"$DIR/log/reader.basebackup.log" 2>&1 ||
-        die "pg_basebackup of the writer failed; see $DIR/log/reader.basebackup.log"
+        -D "$DIR/$node" -R -C -S "grant_$node" -X stream -c fast -N \
+        >"$DIR/log/$node.basebackup.log" 2>&1 ||
+        die "pg_basebackup of the writer failed; see $DIR/log/$node.basebackup.log"
     # The base backup copied the writer's settings; later lines win.
-    as_pg tee -a "$DIR/reader/postgresql.conf" >/dev/null <<EOF
+    as_pg tee -a "$DIR/$node/postgresql.conf" >/dev/null <<EOF
 
-# --- grant test topology: reader (streaming replica of writer) ---
-port = $GRANT_READER_PORT
-cluster_name = 'grant_reader'
+# --- grant test topology: $node (streaming replica of writer) ---
+port = $port
+cluster_name = 'grant_$node'
 hot_standby = on
 EOF
-    pg_start reader
-    wait_reader_streaming
+    pg_start "$node"
+    wait_reader_streaming "$node"
 }
 
 # Waits until the writer reports the reader as streaming and the reader has replayed
 # everything the writer had written when the wait began.
 wait_reader_streaming() {
-    local lsn i
+    local node=$1 lsn i
     lsn=$(pg_sql writer postgres -c 'SELECT pg_current_wal_flush_lsn()')
     for ((i = 0; i < 120; i++)); do
         if [[ $(pg_sql writer postgres -c \
-            "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'grant_reader' AND state = 'streaming'") == 1 ]] &&
-            [[ $(pg_sql reader postgres -c \
+            "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'grant_$node' AND state = 'streaming'") == 1 ]] &&
+            [[ $(pg_sql "$node" postgres -c \
                 "SELECT pg_is_in_recovery() AND pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn") == t ]]; then
             return 0
         fi
         sleep 0.5
     done
-    die "reader is not streaming from writer; see $DIR/log/reader.log"
+    die "$node is not streaming from writer; see $DIR/log/$node.log"
 }
 
 # --- MariaDB ----------------------------------------------------------------------------
@@ -433,7 +439,7 @@ write_env_file() {
     {
         echo "# grant test topology — source this file or eval \"\$(test/topology.sh env)\""
         for v in GRANT_TEST_DIR GRANT_LOCAL_PORT GRANT_WRITER_PORT GRANT_READER_PORT \
-            GRANT_SHARD1_PORT GRANT_SHARD2_PORT GRANT_MYSQL_PORT GRANT_MYSQL_REPLICA_PORT \
+            GRANT_READER2_PORT GRANT_SHARD1_PORT GRANT_SHARD2_PORT GRANT_MYSQL_PORT GRANT_MYSQL_REPLICA_PORT \
             GRANT_TEST_PASSWORD GRANT_MYSQL_SOCKET GRANT_MYSQL_REPLICA_SOCKET \
             PGHOST PGPORT PGUSER; do
             printf 'export %s=%q\n' "$v" "${!v}"
@@ -452,8 +458,8 @@ cmd_start() {
     [[ -x $MARIADBD ]] || die "$MARIADBD not found; run test/setup.sh"
     load_defaults
 
-    for v in GRANT_LOCAL_PORT GRANT_WRITER_PORT GRANT_READER_PORT GRANT_SHARD1_PORT \
-        GRANT_SHARD2_PORT GRANT_MYSQL_PORT GRANT_MYSQL_REPLICA_PORT; do
+    for v in GRANT_LOCAL_PORT GRANT_WRITER_PORT GRANT_READER_PORT GRANT_READER2_PORT \
+        GRANT_SHARD1_PORT GRANT_SHARD2_PORT GRANT_MYSQL_PORT GRANT_MYSQL_REPLICA_PORT; do
         port=${!v}
         [[ $port =~ ^[0-9]+$ ]] || die "$v='$port' is not a port number"
         if port_in_use "$port"; then
@@ -495,12 +501,13 @@ cmd_start() {
     for node in writer shard1 shard2; do
         init_remote "$node"
     done
-    init_reader
+    init_reader reader
+    init_reader reader2
     init_mysql
     init_mysql_replica
 
     trap - EXIT
-    log "ready: local=$GRANT_LOCAL_PORT writer=$GRANT_WRITER_PORT reader=$GRANT_READER_PORT" \
+    log "ready: local=$GRANT_LOCAL_PORT writer=$GRANT_WRITER_PORT reader=$GRANT_READER_PORT reader2=$GRANT_READER2_PORT" \
         "shard1=$GRANT_SHARD1_PORT shard2=$GRANT_SHARD2_PORT mysql=$GRANT_MYSQL_PORT" \
         "mysql_replica=$GRANT_MYSQL_REPLICA_PORT"
     echo "$DIR"
@@ -532,7 +539,7 @@ stop_all() {
     for node in mysql_replica mysql; do
         my_stop "$node" || true
     done
-    for node in reader writer shard1 shard2 local; do
+    for node in reader reader2 writer shard1 shard2 local; do
         pg_stop "$node" || true
     done
 }

@@ -161,6 +161,23 @@ like "the next transaction fails over to the writer" "$(echo "$out" | tail -n 1)
 node_start reader
 reader_catch_up
 
+# --- weighted choice across two real replicas ------------------------------------------------
+R2=$GRANT_READER2_PORT
+lpsql >/dev/null <<SQL
+SELECT grant_fdw.establish_connection('weighted', 'postgresql', 'postgresql://grant_test:$PW@127.0.0.1:$W/app');
+SELECT grant_fdw.establish_connection('weighted', 'postgresql', 'postgresql://grant_test:$PW@127.0.0.1:$R/app', role => 'reading', weight => 1);
+SELECT grant_fdw.establish_connection('weighted', 'postgresql', 'postgresql://grant_test:$PW@127.0.0.1:$R2/app', role => 'reading', weight => 3);
+CREATE SERVER weighted FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'weighted');
+CREATE FOREIGN TABLE weighted_whoami (port int) SERVER weighted OPTIONS (table_name 'whoami');
+SQL
+counts=$(for i in $(seq 1 800); do echo "SELECT port FROM weighted_whoami;"; done | lpsql -f - | sort | uniq -c)
+n1=$(awk -v p="$R" '$2 == p { print $1 }' <<<"$counts")
+n2=$(awk -v p="$R2" '$2 == p { print $1 }' <<<"$counts")
+diag "800 transactions: reader (weight 1) ${n1:-0}, reader2 (weight 3) ${n2:-0}"
+is "every read went to one of the two readers" "$((${n1:-0} + ${n2:-0}))" "800"
+ok "the weight-1 reader served 25% +- 6 points (expected 200 of 800)" \
+    test "${n1:-0}" -ge 152 -a "${n1:-0}" -le 248
+
 # --- a reader killed under two clients' loops of reads ---------------------------------------
 # every read is answered (by the reader, or after its failure by the writer), none fails
 loop_reads() {
