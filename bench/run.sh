@@ -225,6 +225,12 @@ q() {
         local0) port=$GRANT_LOCAL_PORT db=postgres ;;
         writer) port=$GRANT_WRITER_PORT db=app ;;
         reader) port=$GRANT_READER_PORT db=app ;;
+        s1) port=$GRANT_SHARD1_PORT db=app ;;
+        s2) port=$GRANT_SHARD1_PORT db=app2 ;;
+        s3) port=$GRANT_SHARD2_PORT db=app ;;
+        s4) port=$GRANT_SHARD2_PORT db=app2 ;;
+        shard1-pg) port=$GRANT_SHARD1_PORT db=postgres ;;
+        shard2-pg) port=$GRANT_SHARD2_PORT db=postgres ;;
         *) die "q: unknown node $node" ;;
     esac
     "$PGBIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
@@ -567,6 +573,131 @@ log "INSERT: $rounds rounds x ${#insert_contenders[@]} contenders"
 interleave "$rounds" insert_once "${insert_contenders[@]}"
 q writer -c 'TRUNCATE bench_insert' >/dev/null
 
+# 4. sharding and read-your-writes ---------------------------------------------------------
+
+# Four shards, two databases on each shard server: bench_accounts split by the shard key
+# (aid), and on every shard a view that takes 0.5 s.
+shard_setup() {
+    local n
+    for n in shard1-pg shard2-pg; do
+        q "$n" -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS app2 WITH (FORCE)'
+        q "$n" -c 'CREATE DATABASE app2 OWNER grant_test'
+    done
+    for n in s1 s2 s3 s4; do
+        q "$n" <<SQL
+SET client_min_messages = warning;
+SET ROLE grant_test;
+DROP TABLE IF EXISTS bench_accounts;
+DROP VIEW IF EXISTS slow_half;
+CREATE TABLE bench_accounts (aid int PRIMARY KEY, bid int, abalance int, filler char(84));
+CREATE VIEW slow_half AS SELECT pg_sleep(0.5)::text AS s;
+SQL
+    done
+    q local <<SQL
+\getenv pwurl BENCH_PW_URL
+SELECT grant_fdw.establish_connection('shop', 'postgresql', 'postgresql://grant_test:' || :'pwurl' || '@127.0.0.1:$GRANT_SHARD1_PORT/app', shard => 's1');
+SELECT grant_fdw.establish_connection('shop', 'postgresql', 'postgresql://grant_test:' || :'pwurl' || '@127.0.0.1:$GRANT_SHARD1_PORT/app2', shard => 's2');
+SELECT grant_fdw.establish_connection('shop', 'postgresql', 'postgresql://grant_test:' || :'pwurl' || '@127.0.0.1:$GRANT_SHARD2_PORT/app', shard => 's3');
+SELECT grant_fdw.establish_connection('shop', 'postgresql', 'postgresql://grant_test:' || :'pwurl' || '@127.0.0.1:$GRANT_SHARD2_PORT/app2', shard => 's4');
+CREATE SERVER shop FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'shop');
+CREATE FOREIGN TABLE gs_accounts (aid int, bid int, abalance int, filler char(84))
+    SERVER shop OPTIONS (table_name 'bench_accounts', shard_key 'aid');
+CREATE FOREIGN TABLE gs_slow (s text) SERVER shop OPTIONS (table_name 'slow_half');
+INSERT INTO gs_accounts
+    SELECT aid, (aid - 1) / 100000 + 1, (aid * 37) % 10000 - 5000, ''
+      FROM generate_series(1, $ACCOUNTS_ROWS) aid;
+-- read-your-writes: a table on the writer (replicated to the reader)
+SELECT grant_fdw.execute('bench', 'CREATE TABLE IF NOT EXISTS bench_ryw (id bigint PRIMARY KEY, v int)');
+CREATE FOREIGN TABLE g_ryw (id bigint, v int) SERVER g OPTIONS (table_name 'bench_ryw');
+SQL
+    for n in s1 s2 s3 s4; do
+        q "$n" -c 'VACUUM ANALYZE bench_accounts' >/dev/null
+    done
+}
+
+sharding_ok=0
+if ((grant_ok)); then
+    log "sharding: four shards"
+    if shard_setup >"$work/shard-setup.log" 2>&1; then
+        sharding_ok=1
+    else
+        record_error "sharding:setup" "$(first_error "$work/shard-setup.log")"
+    fi
+fi
+
+# fanout_once CONTENDER ROUND: one shard's slow view read directly, or all four through grant
+fanout_once() {
+    local who=$1 node out=$work/fanout.out elapsed
+    case $who in
+        one-shard) node=s1 table=slow_half ;;
+        grant-fanout) node=local table=gs_slow ;;
+    esac
+    if q "$node" >"$out" 2>&1 <<SQL; then
+SELECT clock_timestamp() AS t0 \gset
+SELECT count(*) AS n FROM $table \gset
+SELECT 'elapsed=' || extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) || ' n=' || :n;
+SQL
+        elapsed=$(sed -n 's/^elapsed=\([0-9.]*\) .*/\1/p' "$out")
+        [[ ${2:-} != warmup ]] && record "fanout:$who" "$elapsed"
+    else
+        record_error "fanout:$who" "$(first_error "$out") [statement: SELECT count(*) FROM $table]"
+    fi
+    return 0
+}
+
+printf '\\set aid random(1, %d)\nSELECT abalance FROM gs_accounts WHERE aid = :aid;\n' \
+    "$ACCOUNTS_ROWS" >"$work/lookup_gs_accounts.sql"
+# keyed_once CONTENDER ROUND: the lookup on the unsharded or the sharded table
+keyed_once() {
+    local who=$1 table out=$work/pgbench.out tps
+    case $who in
+        unsharded) table=g_accounts ;;
+        sharded) table=gs_accounts ;;
+    esac
+    if PGOPTIONS='-c grant.role=writing' "$PGBIN/pgbench" -n -c 1 -j 1 -T "$pgbench_secs" -M simple \
+        -f "$work/lookup_$table.sql" -h 127.0.0.1 -p "$GRANT_LOCAL_PORT" -U postgres "$BENCH_DB" \
+        >"$out" 2>&1 && ! grep -q aborted "$out"; then
+        tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' "$out")
+        [[ ${2:-} != warmup && -n $tps ]] && record "keyed:$who" "$tps"
+    else
+        record_error "keyed:$who" "$(first_error "$out")"
+    fi
+    return 0
+}
+
+# ryw_once MODE ROUND: a loop of write-then-read (read of the row just written, routed
+# with grant.role = auto) with read_your_writes = lsn or off
+printf '\\set id random(1, 1000000000)\nINSERT INTO g_ryw VALUES (:id, 1) ON CONFLICT DO NOTHING;\nSELECT v FROM g_ryw WHERE id = :id;\n' \
+    >"$work/ryw.sql"
+ryw_once() {
+    local mode=$1 out=$work/pgbench.out tps
+    if PGOPTIONS="-c grant.read_your_writes=$mode" "$PGBIN/pgbench" -n -c 1 -j 1 -T "$pgbench_secs" \
+        -M simple -f "$work/ryw.sql" -h 127.0.0.1 -p "$GRANT_LOCAL_PORT" -U postgres "$BENCH_DB" \
+        >"$out" 2>&1 && ! grep -q aborted "$out"; then
+        tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' "$out")
+        [[ ${2:-} != warmup && -n $tps ]] && record "ryw:$mode" "$tps"
+    else
+        record_error "ryw:$mode" "$(first_error "$out")"
+    fi
+    return 0
+}
+
+if ((sharding_ok)); then
+    log "fan-out: warm-up"
+    fanout_once one-shard warmup
+    fanout_once grant-fanout warmup
+    log "fan-out: $rounds rounds"
+    interleave "$rounds" fanout_once one-shard grant-fanout
+    log "key-routed lookups: $pgbench_rounds rounds x 2 x ${pgbench_secs} s"
+    keyed_once unsharded warmup
+    keyed_once sharded warmup
+    interleave "$pgbench_rounds" keyed_once unsharded sharded
+    log "read-your-writes: $pgbench_rounds rounds x 2 x ${pgbench_secs} s"
+    ryw_once lsn warmup
+    ryw_once off warmup
+    interleave "$pgbench_rounds" ryw_once lsn off
+fi
+
 # --- report -----------------------------------------------------------------------------
 
 median() {
@@ -706,6 +837,19 @@ lookup_name() {
         esac
         echo "| $name | $(cell "insert:$c" 3) |"
     done
+    if ((sharding_ok)); then
+        echo
+        echo "## 4. Sharding and read-your-writes"
+        echo
+        echo "| measurement | value |"
+        echo "|---|---:|"
+        echo "| one shard's 0.5 s view, read directly (s) | $(cell fanout:one-shard 3) |"
+        echo "| the same view on 4 shards, fanned out by grant (s) | $(cell fanout:grant-fanout 3) |"
+        echo "| key-routed lookup on a 4-shard table (tps) | $(cell keyed:sharded 1) |"
+        echo "| the same lookup on an unsharded table (tps) | $(cell keyed:unsharded 1) |"
+        echo "| write-then-read loop, read_your_writes = lsn (tps) | $(cell ryw:lsn 1) |"
+        echo "| the same loop, read_your_writes = off (tps) | $(cell ryw:off 1) |"
+    fi
     echo
     echo "## Ratios and targets"
     echo
@@ -729,6 +873,14 @@ lookup_name() {
             scan:grant-auto scan:postgres_fdw '<=' 0.5 3
         ratio_row "INSERT time, grant / postgres_fdw batch_size 100" \
             insert:grant insert:postgres_fdw-b100 '<=' 1.0 3
+        if ((sharding_ok)); then
+            ratio_row "fan-out over 4 shards / one shard's time" \
+                fanout:grant-fanout fanout:one-shard '<=' 1.3 3
+            ratio_row "key-routed lookup cost, unsharded tps / sharded tps" \
+                keyed:unsharded keyed:sharded '<=' 1.1 3
+            ratio_row "write-then-read tps, read_your_writes lsn / off (its cost)" \
+                ryw:lsn ryw:off '>=' 0.5 3
+        fi
     else
         echo "| (grant not measured) | n/a | n/a | | |"
     fi

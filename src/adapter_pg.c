@@ -1340,7 +1340,7 @@ pg_commit_position(GrantRemote *remote)
 }
 
 /*
- * Has this replica replayed position?  Polled every few milliseconds up to
+ * Has this replica replayed position?  Polled every millisecond up to
  * wait_ms.  A server that is not replaying (not a replica) cannot show it.
  */
 static bool
@@ -1362,7 +1362,7 @@ pg_caught_up(GrantRemote *remote, const char *position, int wait_ms)
 		if (answer == NULL || GetCurrentTimestamp() >= deadline)
 			return false;
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 2L, PG_WAIT_EXTENSION);
+						 1L, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 	}
