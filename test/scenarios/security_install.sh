@@ -5,7 +5,8 @@
 # A non-superuser plants functions and operators in public that shadow
 # built-ins the install script and establish_connection use (each records
 # that it ran), and the installing superuser has public and pg_temp before
-# pg_catalog in its search_path; a control query proves the traps work.
+# pg_catalog in its search_path; a control query proves the traps work,
+# and none runs during CREATE EXTENSION, an update from 0.1, or registration.
 # Then: a schema grant_fdw planted by that user, or holding an object, or
 # open to others' CREATE makes CREATE EXTENSION fail instead of adopting it;
 # an empty one owned by a superuser (what pg_dump's output makes) is taken.
@@ -114,6 +115,17 @@ is "the registry is empty again" "$(LDB=$db lpsql -c "SELECT count(*) FROM grant
 # DROP EXTENSION leaves the schema CREATE EXTENSION made (it is no member)
 LDB=$db lpsql -c 'DROP EXTENSION "grant"' -c "DROP SCHEMA grant_fdw"
 
+# an update, each step under the hostile search_path
+update_hostile() {
+    LDB=$db lpsql -c "$hostile_path" -c "CREATE EXTENSION \"grant\" VERSION '0.1'" &&
+        LDB=$db lpsql -c "$hostile_path" -c 'ALTER EXTENSION "grant" UPDATE'
+}
+ok "CREATE EXTENSION at 0.1, then ALTER EXTENSION UPDATE, under a hostile search_path" update_hostile
+is "the update reached the default version" \
+    "$(LDB=$db lpsql -c "SELECT extversion = default_version FROM pg_extension JOIN pg_available_extensions ON name = extname WHERE extname = 'grant'")" "t"
+is "no planted object ran during the update" "$(hits)" "0"
+LDB=$db lpsql -c 'DROP EXTENSION "grant"' -c "DROP SCHEMA grant_fdw"
+
 # --- a schema grant_fdw that exists before CREATE EXTENSION ---
 create_ext() { LDB=$db lpsql -c 'CREATE EXTENSION "grant"' 2>&1; }
 ext_count() { LDB=$db lpsql -c "SELECT count(*) FROM pg_extension WHERE extname = 'grant'"; }
@@ -142,5 +154,4 @@ ok "an empty schema owned by a superuser (as pg_dump's output makes it) is taken
 is "... and the extension exists" "$(ext_count)" "1"
 is "no planted object ran meanwhile" "$(hits)" "0"
 
-diag "upgrade scripts: none exist yet (only version 0.1); the same checks apply to the first one"
 finish
