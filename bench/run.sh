@@ -16,7 +16,7 @@
 #   bash bench/run.sh --no-build      skip test/setup.sh and the build; use what is installed
 #
 # The script runs test/setup.sh, builds and installs the extension, starts a throwaway
-# topology (test/topology.sh) on its own ports (16432-16436, MariaDB 16306/16307, each
+# topology (test/topology.sh) on its own ports (16432-16437, MariaDB 16306/16307, each
 # overridable through the GRANT_*_PORT variables of test/topology.sh) and always stops it
 # on exit, unless it reused a running one.  When GRANT_TEST_DIR names a directory holding a
 # running topology, that one is reused and left running.  A topology found only through
@@ -183,6 +183,7 @@ else
     export GRANT_LOCAL_PORT=${GRANT_LOCAL_PORT:-16432}
     export GRANT_WRITER_PORT=${GRANT_WRITER_PORT:-16433}
     export GRANT_READER_PORT=${GRANT_READER_PORT:-16434}
+    export GRANT_READER2_PORT=${GRANT_READER2_PORT:-16437}
     export GRANT_SHARD1_PORT=${GRANT_SHARD1_PORT:-16435}
     export GRANT_SHARD2_PORT=${GRANT_SHARD2_PORT:-16436}
     export GRANT_MYSQL_PORT=${GRANT_MYSQL_PORT:-16306}
