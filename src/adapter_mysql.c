@@ -1634,8 +1634,10 @@ my_abort_cleanup(GrantRemote *remote)
 
 	if (my_is_broken(remote))
 		return false;
-	running = remote->call.op != NB_NONE || remote->active_res != NULL;
-	if (!running && remote->nowed == remote->owed_pos)
+	/* a statement sent whose answer was not read may still run */
+	running = remote->call.op != NB_NONE || remote->active_res != NULL ||
+		remote->nowed > remote->owed_pos;
+	if (!running)
 	{
 		remote->active = NULL;
 		return true;

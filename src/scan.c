@@ -120,7 +120,8 @@ static void parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
 					   const char *sql, GrantParams *params, bool binary,
 					   bool is_write, bool autocommit, GrantShardKeys *keys,
 					   ExprContext *econtext);
-static bool whole_transaction_read(EState *estate, Oid serverid, bool for_update);
+static bool whole_transaction_read(EState *estate, ForeignServer *server,
+								   bool for_update);
 static int	count_server_scans(Plan *plan, Oid serverid, bool *modifies);
 static List *split_fdw_exprs(List *fdw_exprs, List *fdw_private, int keys_index,
 							 Relation rel, PlanState *node,
@@ -665,19 +666,22 @@ shard_key_values(GrantShardKeys *keys, ExprContext *econtext,
  * statement, which modifies nothing?  Then no remote transaction is
  * needed: one statement has one snapshot anyway.  Not while writes are
  * prevented or the role is 'reading' (their READ ONLY remote transaction
- * is a guard), nor in a read-only local transaction, nor when the local
+ * is a guard), nor on MySQL (its reads keep their transaction: cancelling
+ * them relies on it), nor in a read-only local transaction, nor when the local
  * transaction keeps one snapshot (REPEATABLE READ, SERIALIZABLE): its
  * statements must then share the remote snapshot too.  Under READ
  * COMMITTED each statement has its own snapshot locally, and so remotely.
  */
 static bool
-whole_transaction_read(EState *estate, Oid serverid, bool for_update)
+whole_transaction_read(EState *estate, ForeignServer *server, bool for_update)
 {
+	Oid			serverid = server->serverid;
 	bool		modifies = false;
 	int			n;
 	ListCell   *lc;
 
 	if (for_update || IsTransactionBlock() || grant_prevent_writes ||
+		grant_server_dialect(server) != GRANT_ADAPTER_POSTGRESQL ||
 		grant_role_mode == GRANT_ROLE_MODE_READING || XactReadOnly ||
 		IsolationUsesXactSnapshot() || estate->es_plannedstmt == NULL ||
 		estate->es_plannedstmt->commandType != CMD_SELECT)
@@ -827,7 +831,7 @@ grantBeginForeignScan(ForeignScanState *node, int eflags)
 	}
 	if (fsstate->for_update)
 		grant_check_write_allowed();
-	fsstate->autocommit = whole_transaction_read(estate, fsstate->server->serverid,
+	fsstate->autocommit = whole_transaction_read(estate, fsstate->server,
 												 fsstate->for_update);
 
 	if (fsplan->scan.scanrelid > 0)
