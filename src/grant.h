@@ -617,6 +617,8 @@ extern void grant_route(ForeignServer *server, Oid userid, bool is_write,
 extern List *grant_route_shards(ForeignServer *server, Oid userid, bool is_write,
 								bool by_key, List *key_shards, const char **how);
 extern int	grant_server_shard_count(ForeignServer *server);
+extern List *grant_database_endpoints(const char *database);
+extern List *grant_database_shards(const char *database);
 extern void grant_router_note_commit(const char *database, const char *shard,
 									 const char *position);
 extern void grant_check_write_allowed(void);

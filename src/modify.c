@@ -264,7 +264,7 @@ setup_targets(GrantModifyState *fmstate, ForeignTable *table, bool explain_only)
 					 errmsg("shard_key column \"%s\" of foreign table \"%s\" does not exist",
 							key, RelationGetRelationName(fmstate->rel))));
 		fmstate->database = grant_server_database(fmstate->server);
-		fmstate->shard_names = grant_shard_names(grant_registry_endpoints(fmstate->database));
+		fmstate->shard_names = grant_database_shards(fmstate->database);
 	}
 	fmstate->ntargets = list_length(routes);
 	fmstate->targets = palloc0(sizeof(ShardTarget) * Max(fmstate->ntargets, 1));

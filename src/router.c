@@ -58,6 +58,21 @@ typedef struct XactPin
 static List *xact_pins = NIL;	/* in TopTransactionContext */
 
 /*
+ * A registry database as this transaction sees it: its endpoints and its
+ * sorted shard names, copied once per transaction (and registry change)
+ * instead of at every routing step.  In TopTransactionContext; read only.
+ */
+typedef struct DatabaseInfo
+{
+	char	   *database;
+	uint32		generation;
+	List	   *endpoints;		/* GrantEndpoint */
+	List	   *shards;			/* char *, sorted */
+} DatabaseInfo;
+
+static List *xact_databases = NIL;	/* DatabaseInfo, in TopTransactionContext */
+
+/*
  * The session's last committed write per (database, shard): its reads go
  * only to readers that replayed it (read-your-writes).  In
  * TopMemoryContext, for the life of the session.
@@ -80,6 +95,7 @@ static void route_in_shard(ForeignServer *server, Oid userid,
 						   const char *database, const char *shard,
 						   List *endpoints, bool is_write, GrantRoute *route);
 static List *database_endpoints(const char *database);
+static DatabaseInfo *database_info(const char *database);
 static SessionWrite *find_session_write(const char *database, const char *shard);
 static GrantEndpoint *pick_by_weight(List *candidates);
 static bool reader_may_serve(GrantEndpoint *ep, SessionWrite *sw,
@@ -107,6 +123,7 @@ router_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PREPARE:
 			xact_memos = NIL;
 			xact_pins = NIL;
+			xact_databases = NIL;
 			break;
 		default:
 			break;
@@ -136,6 +153,50 @@ get_memo(const char *database, const char *shard)
 	return memo;
 }
 
+/* this transaction's view of a registry database (see DatabaseInfo) */
+static DatabaseInfo *
+database_info(const char *database)
+{
+	ListCell   *lc;
+	DatabaseInfo *info;
+	MemoryContext oldcxt;
+	uint32		generation = grant_registry_generation();
+
+	foreach(lc, xact_databases)
+	{
+		info = (DatabaseInfo *) lfirst(lc);
+		if (info->generation == generation && strcmp(info->database, database) == 0)
+			return info;
+	}
+	oldcxt = MemoryContextSwitchTo(TopTransactionContext);
+	info = palloc0(sizeof(DatabaseInfo));
+	info->database = pstrdup(database);
+	info->endpoints = grant_registry_endpoints(database);
+	info->shards = grant_shard_names(info->endpoints);
+	/* a reload of the registry may have bumped the generation */
+	info->generation = grant_registry_generation();
+	xact_databases = lappend(xact_databases, info);
+	MemoryContextSwitchTo(oldcxt);
+	return info;
+}
+
+/*
+ * The endpoints and the sorted shard names of a registry database, as
+ * this transaction sees them: lists not to be modified, valid until the
+ * end of the transaction.
+ */
+List *
+grant_database_endpoints(const char *database)
+{
+	return database_info(database)->endpoints;
+}
+
+List *
+grant_database_shards(const char *database)
+{
+	return database_info(database)->shards;
+}
+
 /*
  * The dialect the deparser must write for this server: that of its
  * endpoints (registry) or of its own URL (registry-less).
@@ -152,7 +213,7 @@ grant_server_dialect(ForeignServer *server)
 		ep = grant_server_endpoint(server);
 		return ep->adapter;
 	}
-	endpoints = grant_registry_endpoints(database);
+	endpoints = grant_database_endpoints(database);
 	if (endpoints == NIL)
 		return GRANT_ADAPTER_POSTGRESQL;
 	ep = (GrantEndpoint *) linitial(endpoints);
@@ -540,7 +601,7 @@ route_in_shard(ForeignServer *server, Oid userid, const char *database,
 static List *
 database_endpoints(const char *database)
 {
-	List	   *endpoints = grant_registry_endpoints(database);
+	List	   *endpoints = grant_database_endpoints(database);
 
 	if (endpoints == NIL)
 		ereport(ERROR,
@@ -575,7 +636,7 @@ grant_route(ForeignServer *server, Oid userid, bool is_write,
 		return;
 	}
 	endpoints = database_endpoints(database);
-	shards = grant_shard_names(endpoints);
+	shards = grant_database_shards(database);
 	shard = explicit_shard(database, shards);
 	if (shard == NULL)
 	{
@@ -616,7 +677,7 @@ grant_route_shards(ForeignServer *server, Oid userid, bool is_write,
 		return list_make1(route);
 	}
 	endpoints = database_endpoints(database);
-	shards = grant_shard_names(endpoints);
+	shards = grant_database_shards(database);
 	pinned = explicit_shard(database, shards);
 
 	foreach(lc, shards)
@@ -660,7 +721,7 @@ grant_server_shard_count(ForeignServer *server)
 
 	if (database == NULL)
 		return 1;
-	return Max(list_length(grant_shard_names(grant_registry_endpoints(database))), 1);
+	return Max(list_length(grant_database_shards(database)), 1);
 }
 
 /*

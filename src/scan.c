@@ -520,7 +520,7 @@ parts_route(GrantParts *parts, ForeignServer *server, Oid userid,
 
 		by_key = true;
 		key_shards = grant_shards_for_values(database,
-											 grant_shard_names(grant_registry_endpoints(database)),
+											 grant_database_shards(database),
 											 keys->key_type, keys->key_typmod,
 											 values);
 	}
