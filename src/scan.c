@@ -549,7 +549,13 @@ parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
 		GrantPart  *part = &parts->parts[i++];
 
 		part->route = (GrantRoute *) lfirst(lc);
-		part->conn = autocommit ?
+		/*
+		 * In role 'reading' a read that falls back to the writer keeps its
+		 * READ ONLY remote transaction; a reader is read-only anyway.
+		 */
+		part->conn = autocommit &&
+			(grant_role_mode != GRANT_ROLE_MODE_READING ||
+			 part->route->endpoint->role == GRANT_ROLE_READING) ?
 			grant_get_connection_autocommit(server, userid, part->route->endpoint) :
 			grant_get_connection(server, userid, part->route->endpoint);
 		if (is_write)
@@ -665,8 +671,8 @@ shard_key_values(GrantShardKeys *keys, ExprContext *econtext,
  * read, outside a transaction block, the only scan of the server in the
  * statement, which modifies nothing?  Then no remote transaction is
  * needed: one statement has one snapshot anyway.  Not while writes are
- * prevented or the role is 'reading' (their READ ONLY remote transaction
- * is a guard), nor on MySQL (its reads keep their transaction: cancelling
+ * prevented (the READ ONLY remote transaction is a guard; likewise when
+ * role 'reading' falls back to the writer, see parts_send), nor on MySQL (its reads keep their transaction: cancelling
  * them relies on it), nor in a read-only local transaction, nor when the local
  * transaction keeps one snapshot (REPEATABLE READ, SERIALIZABLE): its
  * statements must then share the remote snapshot too.  Under READ
@@ -682,7 +688,7 @@ whole_transaction_read(EState *estate, ForeignServer *server, bool for_update)
 
 	if (for_update || IsTransactionBlock() || grant_prevent_writes ||
 		grant_server_dialect(server) != GRANT_ADAPTER_POSTGRESQL ||
-		grant_role_mode == GRANT_ROLE_MODE_READING || XactReadOnly ||
+		XactReadOnly ||
 		IsolationUsesXactSnapshot() || estate->es_plannedstmt == NULL ||
 		estate->es_plannedstmt->commandType != CMD_SELECT)
 		return false;
