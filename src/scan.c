@@ -672,8 +672,9 @@ shard_key_values(GrantShardKeys *keys, ExprContext *econtext,
  * statement, which modifies nothing?  Then no remote transaction is
  * needed: one statement has one snapshot anyway.  Not while writes are
  * prevented (the READ ONLY remote transaction is a guard; likewise when
- * role 'reading' falls back to the writer, see parts_send), nor on MySQL (its reads keep their transaction: cancelling
- * them relies on it), nor in a read-only local transaction, nor when the local
+ * role 'reading' falls back to the writer, see parts_send), nor on MySQL
+ * (its reads keep their transaction: cancelling them relies on it), nor
+ * in a read-only local transaction, nor when the local
  * transaction keeps one snapshot (REPEATABLE READ, SERIALIZABLE): its
  * statements must then share the remote snapshot too.  Under READ
  * COMMITTED each statement has its own snapshot locally, and so remotely.
