@@ -501,6 +501,26 @@ my_connect(const GrantEndpoint *ep, const char *user, const char *password,
 					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
 					 errmsg("invalid connection parameter for grant endpoint \"%s\"", label),
 					 errdetail("%s", bad)));
+
+		/*
+		 * Whoever must prove a password must not log in through a Unix
+		 * socket (where MariaDB may accept the server's OS user whatever
+		 * password is sent) nor by a method that sends no password.
+		 */
+		if (password_required)
+		{
+			unsigned int protocol = MYSQL_PROTOCOL_TCP;
+
+			if (remote->params.socket != NULL ||
+				mysql_optionsv(remote->conn, MYSQL_OPT_PROTOCOL, &protocol) != 0 ||
+				mysql_optionsv(remote->conn, MARIADB_OPT_RESTRICTED_AUTH,
+							   "mysql_native_password,client_ed25519,caching_sha2_password") != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
+						 errmsg("password is required"),
+						 errdetail("Non-superusers connect to grant endpoint \"%s\" over TCP with password authentication only.",
+								   label)));
+		}
 		if (mysql_real_connect(remote->conn, remote->params.host,
 							   remote->params.user, remote->params.password,
 							   remote->params.dbname, remote->params.port,
