@@ -21,6 +21,13 @@
  * abort_cleanup to cancel the remote query and bring the connection back
  * to idle, or drops it.
  *
+ * Behind a transaction pooler (GrantEndpoint.pooler: PgBouncer in
+ * transaction mode) consecutive transactions may run on different server
+ * sessions, so nothing may rely on session state: the settings go with
+ * every remote transaction (set_config(..., true) queued after its BEGIN,
+ * no extra round trip) instead of the startup packet, which a pooler
+ * would refuse, and statements are sent unnamed instead of prepared.
+ *
  * This is one of the only files that include libpq-fe.h.
  *
  *-------------------------------------------------------------------------
@@ -46,6 +53,20 @@
 
 #include "grant.h"
 
+/*
+ * The settings that make remote output unambiguous: in the startup packet
+ * of a direct connection, with every transaction behind a pooler.
+ */
+#define SESSION_SETTINGS_OPTIONS \
+	"-c search_path=pg_catalog -c TimeZone=UTC -c DateStyle=ISO " \
+	"-c IntervalStyle=postgres -c extra_float_digits=3"
+#define TRANSACTION_SETTINGS_SQL \
+	"SELECT pg_catalog.set_config('search_path', 'pg_catalog', true), " \
+	"pg_catalog.set_config('TimeZone', 'UTC', true), " \
+	"pg_catalog.set_config('DateStyle', 'ISO', true), " \
+	"pg_catalog.set_config('IntervalStyle', 'postgres', true), " \
+	"pg_catalog.set_config('extra_float_digits', '3', true)"
+
 /* one result the adapter still has to read, in order */
 typedef struct PendingItem
 {
@@ -68,6 +89,8 @@ struct GrantRemote
 	char	   *error_sql;		/* malloc'd */
 	GrantRemoteQuery *active;	/* query whose rows are being read */
 	int			nprepared;		/* named statements prepared, not removed */
+	bool		pooler;			/* behind a transaction pooler: no session
+								 * state (settings, prepared statements) */
 	WaitEventSet *waits;		/* latch, socket and postmaster death, made
 								 * once: a wait costs no epoll setup */
 	int			socket_event;	/* position of the socket in waits */
@@ -204,7 +227,8 @@ pg_parse_url(const char *url, GrantEndpoint *ep)
  * Open a connection in pipeline mode.  The session settings that make
  * remote output unambiguous (search_path, time zone, date and interval
  * styles, float digits) travel in the startup packet, so they cost no
- * round trip.
+ * round trip; behind a pooler they go with each transaction instead (see
+ * pg_begin).
  */
 static GrantRemote *
 pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
@@ -236,9 +260,8 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	}
 
 	initStringInfo(&options);
-	appendStringInfoString(&options,
-						   "-c search_path=pg_catalog -c TimeZone=UTC -c DateStyle=ISO "
-						   "-c IntervalStyle=postgres -c extra_float_digits=3");
+	if (!ep->pooler)
+		appendStringInfoString(&options, SESSION_SETTINGS_OPTIONS);
 
 	if (ep->host)
 	{
@@ -274,7 +297,8 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 			break;
 		if (strcmp(def->defname, "options") == 0)
 		{
-			appendStringInfoChar(&options, ' ');
+			if (options.len > 0)
+				appendStringInfoChar(&options, ' ');
 			appendStringInfoString(&options, defGetString(def));
 			continue;
 		}
@@ -284,8 +308,11 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 		keywords[n] = def->defname;
 		values[n++] = defGetString(def);
 	}
-	keywords[n] = "options";
-	values[n++] = options.data;
+	if (options.len > 0)
+	{
+		keywords[n] = "options";
+		values[n++] = options.data;
+	}
 	keywords[n] = "application_name";
 	values[n++] = application_name;
 	keywords[n] = "client_encoding";
@@ -343,6 +370,7 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	}
 	remote->conn = conn;
+	remote->pooler = ep->pooler;
 	remote->label = strdup(label);
 	remote->capacity = 16;
 	remote->pending = calloc(remote->capacity, sizeof(PendingItem));
@@ -653,6 +681,9 @@ pg_begin(GrantRemote *remote, int isolation, bool read_only)
 		sql = read_only ? "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 			: "START TRANSACTION ISOLATION LEVEL REPEATABLE READ";
 	pg_command(remote, sql);
+	/* behind a pooler the settings hold for this transaction only */
+	if (remote->pooler)
+		pg_command(remote, TRANSACTION_SETTINGS_SQL);
 }
 
 /* queue a command; its answer is read with the next query or sync */
@@ -673,7 +704,7 @@ static void
 pg_send(GrantRemote *remote, const char *sql, const char *stmt_name,
 		int nparams, const char *const *values)
 {
-	if (stmt_name)
+	if (stmt_name && !remote->pooler)
 		send_or_fail(remote, PQsendQueryPrepared(remote->conn, stmt_name, nparams,
 												 values, NULL, NULL, 0));
 	else
@@ -687,6 +718,8 @@ pg_send(GrantRemote *remote, const char *sql, const char *stmt_name,
 static void
 pg_prepare(GrantRemote *remote, const char *stmt_name, const char *sql)
 {
+	if (remote->pooler)
+		return;					/* sent unnamed: see pg_send */
 	send_or_fail(remote, PQsendPrepare(remote->conn, stmt_name, sql, 0, NULL));
 	push_pending(remote, sql, false, false);
 	remote->nprepared++;
@@ -695,8 +728,11 @@ pg_prepare(GrantRemote *remote, const char *stmt_name, const char *sql)
 static void
 pg_deallocate(GrantRemote *remote, const char *stmt_name)
 {
-	char	   *sql = psprintf("DEALLOCATE %s", quote_identifier(stmt_name));
+	char	   *sql;
 
+	if (remote->pooler)
+		return;
+	sql = psprintf("DEALLOCATE %s", quote_identifier(stmt_name));
 	send_or_fail(remote, PQsendQueryParams(remote->conn, sql, 0, NULL, NULL,
 										   NULL, NULL, 0));
 	push_pending(remote, sql, true, false);
@@ -839,7 +875,7 @@ pg_send_query(GrantRemoteQuery *query, const char *stmt_name, int nparams,
 {
 	GrantRemote *remote = query->remote;
 
-	if (stmt_name)
+	if (stmt_name && !remote->pooler)
 		send_or_fail(remote, PQsendQueryPrepared(remote->conn, stmt_name, nparams,
 												 values, NULL, NULL,
 												 query->binary ? 1 : 0));

@@ -19,6 +19,18 @@
  *	  transaction begins, never inside one.
  *	- A connection whose server, user mapping or registry entry changed is
  *	  dropped when no remote transaction is open on it.
+ *	- A connection unused for grant.idle_timeout is closed, never inside a
+ *	  remote transaction and never from a signal handler: at the end of a
+ *	  local transaction, or while the session is idle, where the timer's
+ *	  handler only sets flags and the latch, and the backend's own idle
+ *	  loop then runs an empty transaction (the sinval catch-up path) whose
+ *	  end closes them.
+ *	- One backend opens at most grant.max_connections_per_endpoint
+ *	  connections to one endpoint (adapter, host, port, database).
+ *	- A server with the option pooler 'transaction' reaches its endpoints
+ *	  through a transaction pooler: every read runs in a remote
+ *	  transaction, whose settings the adapter sets with it (see
+ *	  adapter_pg.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -44,6 +56,11 @@
 #include "utils/inval.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
+#include "utils/timeout.h"
+#include "utils/timestamp.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/sinval.h"
 
 #include "grant.h"
 
@@ -76,6 +93,11 @@ struct GrantConnection
 								 * in connection_context */
 	char		prepared_gid[64];	/* two-phase commit: prepared, waiting
 									 * for the local outcome; "" otherwise */
+	GrantStatSlot *stats;		/* the endpoint's counters, or NULL */
+	bool		pooler;			/* behind a transaction pooler */
+	bool		used;			/* used by the current transaction */
+	TimestampTz last_used;		/* end of the last transaction that used
+								 * it; 0 = not known */
 };
 
 static HTAB *connection_hash = NULL;
@@ -89,12 +111,22 @@ static List *finished_gids = NIL;
 static MemoryContext connection_context = NULL;
 static bool xact_got_connection = false;
 
+/* grant.idle_timeout: the timer, registered at first use in the backend */
+static bool idle_timer_registered = false;
+static TimeoutId idle_timer;
+static volatile sig_atomic_t idle_check_due = false;
+static bool exit_callback_registered = false;
+
 static void connection_xact_callback(XactEvent event, void *arg);
 static void connection_subxact_callback(SubXactEvent event,
 										SubTransactionId mySubid,
 										SubTransactionId parentSubid,
 										void *arg);
 static void connection_inval_callback(Datum arg, int cacheid, uint32 hashvalue);
+static void close_idle_connections(void);
+static void idle_timer_handler(void);
+static void connection_exit(int code, Datum arg);
+static void check_endpoint_limit(GrantConnection *entry, const GrantEndpoint *ep);
 static void open_connection(GrantConnection *entry, ForeignServer *server,
 							Oid userid, const GrantEndpoint *ep);
 static void close_connection(GrantConnection *entry);
@@ -154,7 +186,8 @@ grant_get_connection_autocommit(ForeignServer *server, Oid userid,
 {
 	GrantConnection *entry = grant_probe_connection(server, userid, ep, NULL);
 
-	if (entry->xact_depth > 0)
+	/* behind a pooler, only a remote transaction carries the settings */
+	if (entry->xact_depth > 0 || entry->pooler)
 		begin_remote_xact(entry);
 	return entry;
 }
@@ -198,6 +231,20 @@ grant_connection_open_xact(ForeignServer *server, Oid userid,
 	return entry != NULL && entry->remote != NULL && entry->xact_depth > 0;
 }
 
+/* the counters of the connection's endpoint (stats.c), or NULL */
+GrantStatSlot *
+grant_connection_stats(GrantConnection *conn)
+{
+	return conn->stats;
+}
+
+/* host:port/dbname of the connection's endpoint; never a password */
+const char *
+grant_connection_label(GrantConnection *conn)
+{
+	return conn->label;
+}
+
 /* is a remote transaction open on this connection? */
 bool
 grant_connection_in_xact(GrantConnection *conn)
@@ -238,6 +285,7 @@ grant_probe_connection(ForeignServer *server, Oid userid,
 		MemSet((char *) entry + sizeof(GrantConnKey), 0,
 			   sizeof(GrantConnection) - sizeof(GrantConnKey));
 	xact_got_connection = true;
+	entry->used = true;
 
 	if (entry->remote != NULL && entry->xact_depth == 0)
 	{
@@ -386,6 +434,27 @@ open_connection(GrantConnection *entry, ForeignServer *server, Oid userid,
 	if (superuser_arg(userid))
 		password_required = false;
 
+	check_endpoint_limit(entry, ep);
+	{
+		char	   *pooler = grant_get_option(server->options, "pooler");
+
+		if (pooler != NULL && strcmp(pooler, "none") != 0 &&
+			strcmp(pooler, "transaction") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("invalid value for option \"pooler\" of server \"%s\": \"%s\"",
+							server->servername, pooler),
+					 errhint("Valid values are \"none\" and \"transaction\".")));
+		entry->pooler = pooler != NULL && strcmp(pooler, "transaction") == 0;
+		if (entry->pooler && !ep->pooler)
+		{
+			GrantEndpoint *copy = grant_endpoint_copy(ep);
+
+			copy->pooler = true;
+			ep = copy;
+		}
+	}
+
 	entry->adapter = grant_adapter(ep->adapter);
 	entry->xact_depth = 0;
 	entry->read_only = false;
@@ -421,6 +490,143 @@ open_connection(GrantConnection *entry, ForeignServer *server, Oid userid,
 	entry->remote = entry->adapter->connect(ep, user, password,
 											password_required, app_name);
 	pfree(app_name);
+
+	if (entry->stats == NULL)
+		entry->stats = grant_stats_slot(ep);
+	grant_stats_connected(entry->stats);
+	entry->last_used = 0;
+	if (!exit_callback_registered)
+	{
+		on_proc_exit(connection_exit, (Datum) 0);
+		exit_callback_registered = true;
+	}
+}
+
+/*
+ * Refuse a connection that would exceed grant.max_connections_per_endpoint
+ * for this backend: those open to the same endpoint for other servers or
+ * users count.
+ */
+static void
+check_endpoint_limit(GrantConnection *entry, const GrantEndpoint *ep)
+{
+	HASH_SEQ_STATUS scan;
+	GrantConnection *other;
+	char	   *label;
+	int			n = 0;
+
+	if (grant_max_connections_per_endpoint <= 0)
+		return;
+	label = grant_endpoint_label(ep);
+	hash_seq_init(&scan, connection_hash);
+	while ((other = (GrantConnection *) hash_seq_search(&scan)))
+	{
+		if (other != entry && other->remote != NULL &&
+			other->adapter->kind == ep->adapter &&
+			strcmp(other->label, label) == 0)
+			n++;
+	}
+	if (n >= grant_max_connections_per_endpoint)
+		ereport(ERROR,
+				(errcode(ERRCODE_TOO_MANY_CONNECTIONS),
+				 errmsg("this session already has %d connections to grant endpoint \"%s\"",
+						n, label),
+				 errdetail("\"grant.max_connections_per_endpoint\" is %d.",
+						   grant_max_connections_per_endpoint),
+				 errhint("Use fewer foreign servers or local users for one endpoint, close idle connections with grant_fdw.disconnect(), or raise the limit.")));
+	pfree(label);
+}
+
+/*
+ * At the end of a transaction: note when each connection was last used,
+ * close those unused for grant.idle_timeout (none has a remote transaction
+ * open any more), and set the timer for the next one to expire.  Runs in
+ * transaction callbacks, never in a signal handler.
+ */
+static void
+close_idle_connections(void)
+{
+	HASH_SEQ_STATUS scan;
+	GrantConnection *entry;
+	TimestampTz now = 0;
+	TimestampTz next = 0;
+
+	idle_check_due = false;
+	hash_seq_init(&scan, connection_hash);
+	while ((entry = (GrantConnection *) hash_seq_search(&scan)))
+	{
+		TimestampTz deadline;
+
+		if (entry->remote == NULL)
+		{
+			entry->used = false;
+			continue;
+		}
+		if (grant_idle_timeout <= 0)
+		{
+			entry->used = false;
+			entry->last_used = 0;
+			continue;
+		}
+		if (now == 0)
+			now = GetCurrentTimestamp();
+		if (entry->used || entry->last_used == 0)
+			entry->last_used = now;
+		entry->used = false;
+		if (entry->xact_depth > 0 || entry->prepared_gid[0] != '\0')
+			continue;
+		deadline = TimestampTzPlusMilliseconds(entry->last_used, grant_idle_timeout);
+		if (deadline <= now)
+		{
+			close_connection(entry);
+			continue;
+		}
+		if (next == 0 || deadline < next)
+			next = deadline;
+	}
+	if (next != 0)
+	{
+		if (!idle_timer_registered)
+		{
+			idle_timer = RegisterTimeout(USER_TIMEOUT, idle_timer_handler);
+			idle_timer_registered = true;
+		}
+		enable_timeout_at(idle_timer, next);
+	}
+}
+
+/*
+ * SIGALRM: a connection may have been idle long enough.  Closing it here
+ * would be unsafe (libpq and the hash table may be in use), so only flags
+ * are set: the sinval catch-up flag makes a backend idle between
+ * transactions run an empty transaction at once (ProcessCatchupInterrupt),
+ * and its end closes the connections; a backend inside a transaction
+ * closes them when the transaction ends.
+ */
+static void
+idle_timer_handler(void)
+{
+	idle_check_due = true;
+	catchupInterruptPending = true;
+	SetLatch(MyLatch);
+}
+
+/* backend exit: end every idle remote session cleanly */
+static void
+connection_exit(int code, Datum arg)
+{
+	HASH_SEQ_STATUS scan;
+	GrantConnection *entry;
+
+	if (connection_hash == NULL)
+		return;
+	hash_seq_init(&scan, connection_hash);
+	while ((entry = (GrantConnection *) hash_seq_search(&scan)))
+	{
+		if (entry->remote != NULL && entry->xact_depth == 0 &&
+			entry->prepared_gid[0] == '\0')
+			close_connection(entry);
+	}
 }
 
 static void
@@ -479,7 +685,13 @@ connection_xact_callback(XactEvent event, void *arg)
 	GrantConnection *entry;
 
 	if (!xact_got_connection)
+	{
+		/* perhaps the empty transaction the idle timer asked for */
+		if (idle_check_due &&
+			(event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT))
+			close_idle_connections();
 		return;
+	}
 
 	if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PARALLEL_PRE_COMMIT)
 		prepare_written();
@@ -565,6 +777,8 @@ connection_xact_callback(XactEvent event, void *arg)
 		event != XACT_EVENT_PARALLEL_PRE_COMMIT &&
 		event != XACT_EVENT_PRE_PREPARE)
 		xact_got_connection = false;
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT)
+		close_idle_connections();
 }
 
 /*

@@ -25,6 +25,9 @@ void		_PG_init(void);
 int			grant_commit_prepared_delay = 0;
 int			grant_down_retry_interval = 10000;
 int			grant_health_check_interval = 1000;
+int			grant_idle_timeout = 600000;
+int			grant_log_routing = 0;
+int			grant_max_connections_per_endpoint = 0;
 int			grant_max_replica_lag = -1;
 bool		grant_prevent_writes = false;
 bool		grant_prohibit_shard_swapping = false;
@@ -35,6 +38,22 @@ int			grant_replica_wait = 100;
 int			grant_role_mode = GRANT_ROLE_MODE_AUTO;
 bool		grant_two_phase_commit = false;
 char	   *grant_shard = NULL;
+
+/* grant.log_routing: off, or the level of the message (as log_min_messages) */
+static const struct config_enum_entry log_routing_options[] = {
+	{"off", 0, false},
+	{"debug5", DEBUG5, false},
+	{"debug4", DEBUG4, false},
+	{"debug3", DEBUG3, false},
+	{"debug2", DEBUG2, false},
+	{"debug1", DEBUG1, false},
+	{"debug", DEBUG2, true},
+	{"log", LOG, false},
+	{"info", INFO, false},
+	{"notice", NOTICE, false},
+	{"warning", WARNING, false},
+	{NULL, 0, false}
+};
 
 static const struct config_enum_entry read_your_writes_options[] = {
 	{"lsn", GRANT_RYW_LSN, false},
@@ -89,6 +108,37 @@ _PG_init(void)
 							1000, 0, INT_MAX,
 							PGC_USERSET,
 							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("grant.idle_timeout",
+							"Closes remote connections unused for longer than this.",
+							"Only connections without a remote transaction are closed, when a "
+							"transaction ends or while the session is idle; 0 keeps them open.",
+							&grant_idle_timeout,
+							600000, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("grant.log_routing",
+							 "Logs where each statement on a grant foreign table went, and why.",
+							 "off, or the level of the message: debug5 to debug1, log, info, "
+							 "notice, warning.  Each line names database, role, shard, endpoint, "
+							 "the router's reason, the rows and the remote time.",
+							 &grant_log_routing,
+							 0,
+							 log_routing_options,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("grant.max_connections_per_endpoint",
+							"Most remote connections one backend opens to one endpoint.",
+							"A statement that would open more fails; 0 sets no limit.",
+							&grant_max_connections_per_endpoint,
+							0, 0, INT_MAX,
+							PGC_USERSET,
+							0,
 							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("grant.max_replica_lag",
@@ -194,6 +244,8 @@ _PG_init(void)
 	MarkGUCPrefixReserved("grant");
 
 	grant_health_init();
+	grant_stats_init();
+	grant_progress_init();
 	grant_registry_init();
 	grant_router_init();
 	grant_connection_init();

@@ -20,6 +20,7 @@
 #include "lib/stringinfo.h"
 #include "nodes/execnodes.h"
 #include "nodes/pathnodes.h"
+#include "portability/instr_time.h"
 #include "utils/rel.h"
 
 struct ExplainState;
@@ -70,6 +71,8 @@ typedef struct GrantEndpoint
 	char	   *password;		/* NULL: none */
 	List	   *options;		/* DefElem list (string values): further
 								 * connection parameters */
+	bool		pooler;			/* reached through a transaction pooler
+								 * (server option pooler): no session state */
 } GrantEndpoint;
 
 /* opaque handles owned by an adapter */
@@ -317,6 +320,9 @@ extern bool grant_prohibit_shard_swapping;
 extern bool grant_two_phase_commit;
 extern int	grant_commit_prepared_delay;	/* ms; a testing aid */
 extern int	grant_health_check_interval;	/* ms */
+extern int	grant_idle_timeout;	/* ms, 0 = never */
+extern int	grant_log_routing;	/* elevel, 0 = off */
+extern int	grant_max_connections_per_endpoint;	/* 0 = no limit */
 extern int	grant_max_replica_lag;	/* ms, -1 = off */
 extern int	grant_read_your_writes;	/* GrantReadYourWrites */
 extern int	grant_reader_fallback;	/* GrantReaderFallback */
@@ -608,6 +614,9 @@ typedef struct GrantRoute
 {
 	GrantEndpoint *endpoint;	/* palloc'd in the caller's context */
 	const char *reason;			/* constant text, for EXPLAIN and logs */
+	bool		failover;		/* a read that a reader should have served
+								 * went elsewhere: one was down, lagging or
+								 * behind the session */
 } GrantRoute;
 
 extern void grant_router_init(void);
@@ -617,6 +626,8 @@ extern void grant_route(ForeignServer *server, Oid userid, bool is_write,
 extern List *grant_route_shards(ForeignServer *server, Oid userid, bool is_write,
 								bool by_key, List *key_shards, const char **how);
 extern int	grant_server_shard_count(ForeignServer *server);
+extern List *grant_database_endpoints(const char *database);
+extern List *grant_database_shards(const char *database);
 extern List *grant_database_endpoints(const char *database);
 extern List *grant_database_shards(const char *database);
 extern void grant_router_note_commit(const char *database, const char *shard,
@@ -639,6 +650,8 @@ extern GrantConnection *grant_get_connection_autocommit(ForeignServer *server,
 														Oid userid,
 														const GrantEndpoint *ep);
 extern bool grant_connection_in_xact(GrantConnection *conn);
+extern struct GrantStatSlot *grant_connection_stats(GrantConnection *conn);
+extern const char *grant_connection_label(GrantConnection *conn);
 extern void grant_connection_discard_if_broken(GrantConnection *conn);
 extern bool grant_connection_open_xact(ForeignServer *server, Oid userid,
 									   const GrantEndpoint *ep);
@@ -677,6 +690,54 @@ extern void grant_health_mark_down(const GrantEndpoint *ep, const char *error);
 extern void grant_health_mark_up(const GrantEndpoint *ep);
 extern int64 grant_health_recent_lag(const GrantEndpoint *ep, int max_age_ms);
 extern void grant_health_set_lag(const GrantEndpoint *ep, int64 lag_ms);
+
+/* in stats.c */
+
+/* one endpoint's counters (see stats.c) */
+typedef struct GrantStatSlot GrantStatSlot;
+
+/*
+ * The account of one statement on one endpoint (a "part"), kept by the
+ * scan or modify that runs it: begun when it is sent, ended when its rows
+ * are read, and logged then with grant.log_routing.
+ */
+typedef struct GrantStatPart
+{
+	GrantStatSlot *slot;		/* NULL: not counted */
+	const GrantRoute *route;
+	const char *how;			/* why these shards, or NULL */
+	const char *what;			/* what runs there, e.g. scan of "t" */
+	instr_time	start;
+	uint64		rows;
+	bool		running;
+} GrantStatPart;
+
+extern void grant_stats_init(void);
+extern GrantStatSlot *grant_stats_slot(const GrantEndpoint *ep);
+extern void grant_stats_connected(GrantStatSlot *slot);
+extern void grant_stats_begin(GrantStatPart *part, GrantConnection *conn,
+							  const GrantRoute *route, const char *how,
+							  const char *what, bool is_write);
+extern void grant_stats_end(GrantStatPart *part);
+extern void grant_stats_error(void);
+extern GrantStatSlot *volatile grant_stats_active;
+
+/*
+ * Around each adapter call made for a part: an error raised inside counts
+ * as an error of that part's endpoint.  Two stores, no lock.
+ */
+#define GRANT_STATS_ENTER(part)	(grant_stats_active = (part)->slot)
+#define GRANT_STATS_LEAVE()		(grant_stats_active = NULL)
+
+/* in progress.c */
+extern void grant_progress_init(void);
+extern int	grant_progress_start(const char *relname, const GrantRoute *route,
+								 const char *label);
+extern void grant_progress_rows(int slot, uint64 rows, bool done);
+extern void grant_progress_end(int slot);
+
+/* rows between two publications of a scan's progress */
+#define GRANT_PROGRESS_EVERY	32
 
 /* in option.c */
 extern bool grant_option_is_secret(const char *name);

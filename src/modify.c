@@ -62,6 +62,7 @@ typedef struct ShardTarget
 	/* statements prepared on this target's connection, or NULL */
 	char	   *stmt_name;		/* the one-row statement */
 	char	   *batch_stmt_name;	/* the INSERT of batch_size rows */
+	GrantStatPart stat;			/* its account, from its first row */
 } ShardTarget;
 
 typedef struct GrantModifyState
@@ -101,6 +102,7 @@ typedef struct GrantModifyState
 	MemoryContext temp_cxt;		/* reset per row or batch */
 	MemoryContext row_cxt;
 	bool		do_nothing;		/* ON CONFLICT DO NOTHING: count rows */
+	const char *what;			/* for the routing log */
 } GrantModifyState;
 
 static GrantModifyState *modify_state_create(ModifyTableState *mtstate,
@@ -184,6 +186,10 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	fmstate->retrieved_attrs = retrieved_attrs;
 	fmstate->do_nothing = mtstate->ps.plan != NULL &&
 		((ModifyTable *) mtstate->ps.plan)->onConflictAction == ONCONFLICT_NOTHING;
+	fmstate->what = psprintf("%s \"%s\"",
+							 operation == CMD_INSERT ? "insert into" :
+							 operation == CMD_UPDATE ? "update of" : "delete from",
+							 RelationGetRelationName(rel));
 
 	table = GetForeignTable(RelationGetRelid(rel));
 	fmstate->server = GetForeignServer(table->serverid);
@@ -294,6 +300,9 @@ target_connected(GrantModifyState *fmstate, int i)
 		target->conn = grant_get_connection(fmstate->server, fmstate->userid,
 											target->route->endpoint);
 		grant_connection_wrote(target->conn);
+		grant_stats_begin(&target->stat, target->conn, target->route,
+						  fmstate->sharded ? fmstate->how : NULL, fmstate->what,
+						  true);
 	}
 	return target;
 }
@@ -492,21 +501,23 @@ run_returning(GrantModifyState *fmstate, ShardTarget *target,
 
 	finish_queued(fmstate, target);
 	oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
+	GRANT_STATS_ENTER(&target->stat);
 	query = adapter->query(grant_connection_remote(target->conn), sql,
 						   stmt_for(fmstate, target, sql, 1), nparams, values,
 						   fmstate->reader.binary);
 	if (fmstate->has_returning)
-	{
-		if (adapter->next_row(query, fmstate->reader.raw, fmstate->reader.lengths,
-							  fmstate->reader.ncols))
-		{
-			grant_store_row(&fmstate->reader, slot, fmstate->row_cxt,
-							adapter, query);
-			got_row = true;
-		}
-	}
+		got_row = adapter->next_row(query, fmstate->reader.raw,
+									fmstate->reader.lengths,
+									fmstate->reader.ncols);
+	GRANT_STATS_LEAVE();
+	if (got_row)
+		grant_store_row(&fmstate->reader, slot, fmstate->row_cxt,
+						adapter, query);
+	GRANT_STATS_ENTER(&target->stat);
 	adapter->close(query);
+	GRANT_STATS_LEAVE();
 	affected = adapter->rows_affected(query);
+	target->stat.rows += affected;
 	MemoryContextSwitchTo(oldcxt);
 
 	if (affected == 0)
@@ -553,7 +564,9 @@ finish_queued(GrantModifyState *fmstate, ShardTarget *target)
 	if (!target->queued)
 		return;
 	target->queued = false;
+	GRANT_STATS_ENTER(&target->stat);
 	grant_connection_adapter(target->conn)->sync(grant_connection_remote(target->conn));
+	GRANT_STATS_LEAVE();
 }
 
 void
@@ -647,12 +660,15 @@ insert_rows(GrantModifyState *fmstate, ShardTarget *target,
 
 	if (!fmstate->do_nothing)
 	{
+		GRANT_STATS_ENTER(&target->stat);
 		adapter->send(remote, sql, stmt_for(fmstate, target, sql, nrows),
 					  nrows * fmstate->nparams, values);
+		GRANT_STATS_LEAVE();
 		target->queued = true;
 		if (adapter->npending(remote) >= GRANT_MAX_QUEUED)
 			finish_queued(fmstate, target);
 		*inserted += nrows;
+		target->stat.rows += nrows;
 	}
 	else
 	{
@@ -660,10 +676,13 @@ insert_rows(GrantModifyState *fmstate, ShardTarget *target,
 		MemoryContext oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
 
 		finish_queued(fmstate, target);
+		GRANT_STATS_ENTER(&target->stat);
 		query = adapter->query(remote, sql, stmt_for(fmstate, target, sql, nrows),
 							   nrows * fmstate->nparams, values, false);
 		adapter->close(query);
+		GRANT_STATS_LEAVE();
 		*inserted += (int) adapter->rows_affected(query);
+		target->stat.rows += adapter->rows_affected(query);
 		MemoryContextSwitchTo(oldcxt);
 	}
 }
@@ -811,6 +830,7 @@ grantEndForeignModify(EState *estate, ResultRelInfo *rinfo)
 		if (target->conn == NULL)
 			continue;
 		finish_queued(fmstate, target);
+		grant_stats_end(&target->stat);
 		/* queued: read with the next use of the connection */
 		adapter = grant_connection_adapter(target->conn);
 		if (target->stmt_name)
@@ -941,6 +961,7 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 		GrantConnection *conn;
 		GrantRemoteQuery *query;
 		const GrantAdapter *adapter;
+		GrantStatPart stat;
 
 		foreach(lc2, rels)
 		{
@@ -957,6 +978,8 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 			conn = grant_get_connection(server, GetUserId(), route->endpoint);
 			grant_connection_wrote(conn);
 			adapter = grant_connection_adapter(conn);
+			grant_stats_begin(&stat, conn, route, NULL, "truncate", true);
+			GRANT_STATS_ENTER(&stat);
 			if (grant_server_dialect(server) == GRANT_ADAPTER_MYSQL)
 			{
 				/* one DELETE per table: MySQL's TRUNCATE would commit */
@@ -972,6 +995,8 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 										   NULL, 0, NULL, false);
 					adapter->close(query);
 				}
+				GRANT_STATS_LEAVE();
+				grant_stats_end(&stat);
 				continue;
 			}
 			initStringInfo(&sql);
@@ -979,6 +1004,8 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 			query = adapter->query(grant_connection_remote(conn), sql.data, NULL,
 								   0, NULL, false);
 			adapter->close(query);
+			GRANT_STATS_LEAVE();
+			grant_stats_end(&stat);
 		}
 	}
 }

@@ -35,6 +35,9 @@
  *	                                  (default true)
  *	server        binary_transfer     whether rows travel in binary format
  *	                                  (default true; PostgreSQL only)
+ *	server        pooler              none (default) or transaction: the
+ *	                                  endpoints sit behind a transaction
+ *	                                  pooler, so no session state is used
  *	user mapping  user, password      credentials for every endpoint of the
  *	                                  server, overriding the registry's
  *	user mapping  password_required   false lets a connection succeed without
@@ -127,6 +130,7 @@ static const GrantOption grant_options[] = {
 	{"updatable", ForeignServerRelationId, OPT_BOOL, 0},
 	{"truncatable", ForeignServerRelationId, OPT_BOOL, 0},
 	{"binary_transfer", ForeignServerRelationId, OPT_BOOL, 0},
+	{"pooler", ForeignServerRelationId, OPT_TEXT, 0},
 
 	{"user", UserMappingRelationId, OPT_TEXT, 0},
 	{"password", UserMappingRelationId, OPT_TEXT, 0},

@@ -544,6 +544,7 @@ route_in_shard(ForeignServer *server, Oid userid, const char *database,
 			readers = lappend(readers, ep);
 	}
 	memo = get_memo(database, shard);
+	route->failover = false;
 
 	if (is_write || grant_role_mode == GRANT_ROLE_MODE_WRITING ||
 		(grant_role_mode == GRANT_ROLE_MODE_AUTO && memo->wrote))
@@ -573,6 +574,8 @@ route_in_shard(ForeignServer *server, Oid userid, const char *database,
 		route->endpoint = reader;
 		route->reason = grant_role_mode == GRANT_ROLE_MODE_READING ?
 			"role reading" : "read";
+		/* another reader was refused first (reason says why) */
+		route->failover = reason != NULL && strcmp(reason, "no reader") != 0;
 		return;
 	}
 
@@ -595,6 +598,10 @@ route_in_shard(ForeignServer *server, Oid userid, const char *database,
 						database, shard)));
 	route->endpoint = writer;
 	route->reason = reason;
+	route->failover = readers != NIL &&
+		(strcmp(reason, "readers down") == 0 ||
+		 strcmp(reason, "readers lagging") == 0 ||
+		 strcmp(reason, "read-your-writes: reader behind") == 0);
 }
 
 /* the endpoints of a registry database; an error when it has none */
@@ -629,6 +636,7 @@ grant_route(ForeignServer *server, Oid userid, bool is_write,
 	List	   *shards;
 	const char *shard;
 
+	route->failover = false;
 	if (database == NULL)
 	{
 		route->endpoint = grant_server_endpoint(server);

@@ -45,6 +45,8 @@ typedef struct GrantPart
 	GrantRoute *route;
 	GrantConnection *conn;
 	GrantRemoteQuery *query;	/* running, or NULL when done */
+	GrantStatPart stat;			/* its account: counters and routing log */
+	int			progress;		/* its grant_fdw.progress entry, or -1 */
 } GrantPart;
 
 typedef struct GrantParts
@@ -54,6 +56,8 @@ typedef struct GrantParts
 	int			nparts;
 	GrantPart  *parts;
 	int			current;		/* part whose rows are read now */
+	const char *what;			/* for the routing log: scan of "t", ... */
+	const char *relname;		/* scans: shown by grant_fdw.progress */
 } GrantParts;
 
 /*
@@ -544,6 +548,9 @@ parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
 	parts->nparts = list_length(parts->routes);
 	parts->parts = palloc0(sizeof(GrantPart) * Max(parts->nparts, 1));
 	parts->current = 0;
+	for (i = 0; i < parts->nparts; i++)
+		parts->parts[i].progress = -1;
+	i = 0;
 	foreach(lc, parts->routes)
 	{
 		GrantPart  *part = &parts->parts[i++];
@@ -560,11 +567,20 @@ parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
 			grant_get_connection(server, userid, part->route->endpoint);
 		if (is_write)
 			grant_connection_wrote(part->conn);
+		grant_stats_begin(&part->stat, part->conn, part->route,
+						  strcmp(parts->how, "single endpoint") != 0 &&
+						  strcmp(parts->how, "only shard") != 0 ? parts->how : NULL,
+						  parts->what, is_write);
+		if (parts->relname != NULL)
+			part->progress = grant_progress_start(parts->relname, part->route,
+												  grant_connection_label(part->conn));
+		GRANT_STATS_ENTER(&part->stat);
 		part->query = grant_connection_adapter(part->conn)->query(grant_connection_remote(part->conn),
 																  sql, NULL,
 																  params->num,
 																  params->values,
 																  binary);
+		GRANT_STATS_LEAVE();
 	}
 }
 
@@ -755,7 +771,16 @@ parts_close(GrantParts *parts)
 	int			i;
 
 	for (i = 0; i < parts->nparts; i++)
-		close_query(parts->parts[i].conn, &parts->parts[i].query);
+	{
+		GrantPart  *part = &parts->parts[i];
+
+		GRANT_STATS_ENTER(&part->stat);
+		close_query(part->conn, &part->query);
+		GRANT_STATS_LEAVE();
+		grant_stats_end(&part->stat);
+		grant_progress_end(part->progress);
+		part->progress = -1;
+	}
 	parts->nparts = 0;
 }
 
@@ -774,6 +799,9 @@ parts_abandon(GrantParts *parts)
 		GrantPart  *part = &parts->parts[i];
 
 		part->query = NULL;
+		part->stat.running = false;
+		grant_progress_end(part->progress);
+		part->progress = -1;
 		if (part->conn != NULL)
 			grant_connection_discard_if_broken(part->conn);
 	}
@@ -852,6 +880,11 @@ grantBeginForeignScan(ForeignScanState *node, int eflags)
 											GetForeignTable(RelationGetRelid(node->ss.ss_currentRelation)) : NULL));
 	fsstate->reader.relname = fsplan->scan.scanrelid > 0 ?
 		RelationGetRelationName(node->ss.ss_currentRelation) : "join or aggregate";
+	/* a join or aggregate is named by its relations, as EXPLAIN does */
+	fsstate->parts.relname = list_length(fsplan->fdw_private) > GrantScanRelations &&
+		strVal(list_nth(fsplan->fdw_private, GrantScanRelations))[0] != '\0' ?
+		strVal(list_nth(fsplan->fdw_private, GrantScanRelations)) : fsstate->reader.relname;
+	fsstate->parts.what = psprintf("scan of \"%s\"", fsstate->parts.relname);
 
 	fsstate->row_cxt = AllocSetContextCreate(estate->es_query_cxt,
 											 "grant scan row",
@@ -887,13 +920,25 @@ next_part_row(GrantScanState *fsstate, TupleTableSlot *slot)
 		GrantPart  *part = &parts->parts[parts->current];
 		const GrantAdapter *adapter = grant_connection_adapter(part->conn);
 
-		if (part->query != NULL &&
-			adapter->next_row(part->query, fsstate->reader.raw,
-							  fsstate->reader.lengths, fsstate->reader.ncols))
+		if (part->query != NULL)
 		{
-			grant_store_row(&fsstate->reader, slot, fsstate->row_cxt, adapter,
-							part->query);
-			return slot;
+			bool		got;
+
+			GRANT_STATS_ENTER(&part->stat);
+			got = adapter->next_row(part->query, fsstate->reader.raw,
+									fsstate->reader.lengths, fsstate->reader.ncols);
+			GRANT_STATS_LEAVE();
+			if (got)
+			{
+				/* progress is published every few rows: no shared write per row */
+				if (++part->stat.rows % GRANT_PROGRESS_EVERY == 0)
+					grant_progress_rows(part->progress, part->stat.rows, false);
+				grant_store_row(&fsstate->reader, slot, fsstate->row_cxt, adapter,
+								part->query);
+				return slot;
+			}
+			grant_stats_end(&part->stat);
+			grant_progress_rows(part->progress, part->stat.rows, true);
 		}
 		part->query = NULL;
 		parts->current++;
@@ -940,6 +985,7 @@ first_row_with_failover(ForeignScanState *node)
 				attempt >= 3)
 				PG_RE_THROW();
 			FlushErrorState();
+			grant_stats_error();
 			failed = true;
 		}
 		PG_END_TRY();
@@ -1066,6 +1112,9 @@ grantBeginDirectModify(ForeignScanState *node, int eflags)
 	dmstate->row_cxt = AllocSetContextCreate(estate->es_query_cxt,
 											 "grant direct modify row",
 											 ALLOCSET_SMALL_SIZES);
+	dmstate->parts.what = psprintf("%s \"%s\"",
+								   fsplan->operation == CMD_UPDATE ? "update of" : "delete from",
+								   RelationGetRelationName(dmstate->rel));
 }
 
 /*
@@ -1104,9 +1153,13 @@ grantIterateDirectModify(ForeignScanState *node)
 			GrantPart  *part = &parts->parts[i];
 			const GrantAdapter *adapter = grant_connection_adapter(part->conn);
 
+			GRANT_STATS_ENTER(&part->stat);
 			adapter->close(part->query);
+			GRANT_STATS_LEAVE();
+			part->stat.rows = adapter->rows_affected(part->query);
+			grant_stats_end(&part->stat);
 			if (dmstate->set_processed)
-				estate->es_processed += adapter->rows_affected(part->query);
+				estate->es_processed += part->stat.rows;
 			part->query = NULL;
 		}
 		return ExecClearTuple(node->ss.ss_ScanTupleSlot);
@@ -1117,11 +1170,18 @@ grantIterateDirectModify(ForeignScanState *node)
 	{
 		GrantPart  *part = &parts->parts[parts->current];
 		const GrantAdapter *adapter = grant_connection_adapter(part->conn);
+		bool		got = false;
 
-		if (part->query != NULL &&
-			adapter->next_row(part->query, dmstate->reader.raw,
-							  dmstate->reader.lengths, dmstate->reader.ncols))
+		if (part->query != NULL)
 		{
+			GRANT_STATS_ENTER(&part->stat);
+			got = adapter->next_row(part->query, dmstate->reader.raw,
+									dmstate->reader.lengths, dmstate->reader.ncols);
+			GRANT_STATS_LEAVE();
+		}
+		if (got)
+		{
+			part->stat.rows++;
 			grant_store_row(&dmstate->reader, slot, dmstate->row_cxt, adapter,
 							part->query);
 			if (dmstate->set_processed)
@@ -1129,6 +1189,7 @@ grantIterateDirectModify(ForeignScanState *node)
 			resultRelInfo->ri_projectReturning->pi_exprContext->ecxt_scantuple = slot;
 			return slot;
 		}
+		grant_stats_end(&part->stat);
 		part->query = NULL;
 		parts->current++;
 		grant_reader_recheck(&dmstate->reader);
