@@ -648,12 +648,14 @@ SQL
 
 printf '\\set aid random(1, %d)\nSELECT abalance FROM gs_accounts WHERE aid = :aid;\n' \
     "$ACCOUNTS_ROWS" >"$work/lookup_gs_accounts.sql"
+printf 'SELECT abalance FROM gs_accounts WHERE aid = 4242;\n' >"$work/lookup_gs_fixed.sql"
 # keyed_once CONTENDER ROUND: the lookup on the unsharded or the sharded table
 keyed_once() {
     local who=$1 table out=$work/pgbench.out tps
     case $who in
         unsharded) table=g_accounts ;;
         sharded) table=gs_accounts ;;
+        sharded-fixed) table=gs_fixed ;;
     esac
     if PGOPTIONS='-c grant.role=writing' "$PGBIN/pgbench" -n -c 1 -j 1 -T "$pgbench_secs" -M simple \
         -f "$work/lookup_$table.sql" -h 127.0.0.1 -p "$GRANT_LOCAL_PORT" -U postgres "$BENCH_DB" \
@@ -692,7 +694,8 @@ if ((sharding_ok)); then
     log "key-routed lookups: $pgbench_rounds rounds x 2 x ${pgbench_secs} s"
     keyed_once unsharded warmup
     keyed_once sharded warmup
-    interleave "$pgbench_rounds" keyed_once unsharded sharded
+    keyed_once sharded-fixed warmup
+    interleave "$pgbench_rounds" keyed_once unsharded sharded sharded-fixed
     log "read-your-writes: $pgbench_rounds rounds x 2 x ${pgbench_secs} s"
     ryw_once lsn warmup
     ryw_once off warmup
@@ -848,6 +851,7 @@ lookup_name() {
         echo "| the same view on 4 shards, fanned out by grant (s) | $(cell fanout:grant-fanout 3) |"
         echo "| key-routed lookup on a 4-shard table (tps) | $(cell keyed:sharded 1) |"
         echo "| the same lookup on an unsharded table (tps) | $(cell keyed:unsharded 1) |"
+        echo "| key-routed lookup of one fixed key: routing alone, one remote backend (tps) | $(cell keyed:sharded-fixed 1) |"
         echo "| write-then-read loop, read_your_writes = lsn (tps) | $(cell ryw:lsn 1) |"
         echo "| the same loop, read_your_writes = off (tps) | $(cell ryw:off 1) |"
     fi
@@ -877,8 +881,10 @@ lookup_name() {
         if ((sharding_ok)); then
             ratio_row "fan-out over 4 shards / one shard's time" \
                 fanout:grant-fanout fanout:one-shard '<=' 1.3 3
-            ratio_row "key-routed lookup cost, unsharded tps / sharded tps" \
+            ratio_row "key-routed lookup cost, unsharded tps / sharded tps (random keys: 4 remote backends)" \
                 keyed:unsharded keyed:sharded '<=' 1.1 3
+            ratio_row "key routing alone, unsharded tps / sharded tps (one key: one remote backend)" \
+                keyed:unsharded keyed:sharded-fixed '<=' 1.1 3
             ratio_row "write-then-read tps, read_your_writes lsn / off (its cost)" \
                 ryw:lsn ryw:off '>=' 0.5 3
         fi
