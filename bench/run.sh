@@ -673,8 +673,12 @@ keyed_once() {
 printf '\\set id random(1, 1000000000)\nINSERT INTO g_ryw VALUES (:id, 1) ON CONFLICT DO NOTHING;\nSELECT v FROM g_ryw WHERE id = :id;\n' \
     >"$work/ryw.sql"
 ryw_once() {
-    local mode=$1 out=$work/pgbench.out tps
-    if PGOPTIONS="-c grant.read_your_writes=$mode" "$PGBIN/pgbench" -n -c 1 -j 1 -T "$pgbench_secs" \
+    local mode=$1 out=$work/pgbench.out tps opts
+    case $mode in
+        lsn-nowait) opts='-c grant.read_your_writes=lsn -c grant.replica_wait=0' ;;
+        *) opts="-c grant.read_your_writes=$mode" ;;
+    esac
+    if PGOPTIONS="$opts" "$PGBIN/pgbench" -n -c 1 -j 1 -T "$pgbench_secs" \
         -M simple -f "$work/ryw.sql" -h 127.0.0.1 -p "$GRANT_LOCAL_PORT" -U postgres "$BENCH_DB" \
         >"$out" 2>&1 && ! grep -q aborted "$out"; then
         tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' "$out")
@@ -699,7 +703,8 @@ if ((sharding_ok)); then
     log "read-your-writes: $pgbench_rounds rounds x 2 x ${pgbench_secs} s"
     ryw_once lsn warmup
     ryw_once off warmup
-    interleave "$pgbench_rounds" ryw_once lsn off
+    ryw_once lsn-nowait warmup
+    interleave "$pgbench_rounds" ryw_once lsn off lsn-nowait
 fi
 
 # --- report -----------------------------------------------------------------------------
@@ -854,6 +859,7 @@ lookup_name() {
         echo "| key-routed lookup of one fixed key: routing alone, one remote backend (tps) | $(cell keyed:sharded-fixed 1) |"
         echo "| write-then-read loop, read_your_writes = lsn (tps) | $(cell ryw:lsn 1) |"
         echo "| the same loop, read_your_writes = off (tps) | $(cell ryw:off 1) |"
+        echo "| the same loop, lsn with replica_wait = 0 (tps) | $(cell ryw:lsn-nowait 1) |"
     fi
     echo
     echo "## Ratios and targets"
@@ -885,8 +891,10 @@ lookup_name() {
                 keyed:unsharded keyed:sharded '<=' 1.1 3
             ratio_row "key routing alone, unsharded tps / sharded tps (one key: one remote backend)" \
                 keyed:unsharded keyed:sharded-fixed '<=' 1.1 3
-            ratio_row "write-then-read tps, read_your_writes lsn / off (its cost)" \
+            ratio_row "write-then-read tps, read_your_writes lsn / off (its cost, default replica_wait)" \
                 ryw:lsn ryw:off '>=' 0.5 3
+            ratio_row "write-then-read tps, lsn with replica_wait 0 / off" \
+                ryw:lsn-nowait ryw:off '>=' 0.5 3
         fi
     else
         echo "| (grant not measured) | n/a | n/a | | |"
