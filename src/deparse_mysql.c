@@ -1294,6 +1294,21 @@ grant_mysql_deparse_update(StringInfo buf, Relation rel, List *target_attrs,
 	append_key_where(buf, rel, key_attrs, 1);
 }
 
+/*
+ * SELECT cols FROM rel WHERE key = $1 ...: an updated row read back by its
+ * (new) key, MariaDB having no UPDATE ... RETURNING.
+ */
+void
+grant_mysql_deparse_reselect(StringInfo buf, Relation rel, List *key_attrs,
+							 Bitmapset *returning_attrs, List **retrieved_attrs)
+{
+	appendStringInfoString(buf, "SELECT ");
+	append_column_list(buf, rel, returning_attrs, "", retrieved_attrs);
+	appendStringInfoString(buf, " FROM ");
+	grant_mysql_deparse_relation(buf, rel);
+	append_key_where(buf, rel, key_attrs, 1);
+}
+
 /* DELETE FROM rel WHERE key = $1 ... [RETURNING ...] */
 void
 grant_mysql_deparse_delete(StringInfo buf, Relation rel, List *key_attrs,

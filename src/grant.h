@@ -285,8 +285,10 @@ enum GrantModifyPrivateIndex
 								 * the end of VALUES, for batching */
 	GrantModifyHasReturning,	/* Boolean */
 	GrantModifyRetrievedAttrs,	/* Integer list: RETURNING attnums */
-	GrantModifyKeyAttrs			/* Integer list: row identity attnums, MySQL
+	GrantModifyKeyAttrs,		/* Integer list: row identity attnums, MySQL
 								 * only (absent: the row is found by ctid) */
+	GrantModifyReselectSQL		/* String: MySQL UPDATE with RETURNING: the
+								 * SELECT that reads the new row back */
 };
 
 /* ForeignScan fdw_private of a direct UPDATE/DELETE */
@@ -455,6 +457,10 @@ extern List *grant_mysql_key_attrs(Relation rel);
 extern void grant_mysql_check_key(Relation rel, List *key_attrs);
 extern void grant_mysql_deparse_update(StringInfo buf, Relation rel,
 									   List *target_attrs, List *key_attrs);
+extern void grant_mysql_deparse_reselect(StringInfo buf, Relation rel,
+										 List *key_attrs,
+										 Bitmapset *returning_attrs,
+										 List **retrieved_attrs);
 extern void grant_mysql_deparse_delete(StringInfo buf, Relation rel,
 									   List *key_attrs,
 									   Bitmapset *returning_attrs,

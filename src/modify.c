@@ -80,6 +80,9 @@ typedef struct GrantModifyState
 	bool		mysql;			/* the MySQL dialect writes the SQL */
 	int			nkeys;			/* MySQL: row identity by key columns */
 	AttrNumber *key_junk;		/* their junk columns */
+	List	   *key_attrs;		/* their attnums */
+	char	   *reselect_sql;	/* MySQL UPDATE with RETURNING: reads the
+								 * new row back by its key; else NULL */
 	FmgrInfo   *key_outfuncs;	/* their output functions */
 	int			batch_size;
 
@@ -123,6 +126,9 @@ static TupleTableSlot *run_returning(GrantModifyState *fmstate,
 									 const char *sql, int nparams,
 									 const char **values);
 static void finish_queued(GrantModifyState *fmstate, ShardTarget *target);
+static TupleTableSlot *update_and_reselect(GrantModifyState *fmstate,
+										   TupleTableSlot *slot,
+										   const char **values, int nparams);
 static void setup_targets(GrantModifyState *fmstate, ForeignTable *table,
 						  bool explain_only);
 static ShardTarget *target_connected(GrantModifyState *fmstate, int i);
@@ -595,6 +601,9 @@ grantBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 		{
 			find_key_columns(fmstate, subplan,
 							 (List *) list_nth(fdw_private, GrantModifyKeyAttrs));
+			if (list_length(fdw_private) > GrantModifyReselectSQL &&
+				strVal(list_nth(fdw_private, GrantModifyReselectSQL))[0] != '\0')
+				fmstate->reselect_sql = strVal(list_nth(fdw_private, GrantModifyReselectSQL));
 			return;
 		}
 		fmstate->ctid_attno = ExecFindJunkAttributeInTlist(subplan->targetlist, "ctid");
@@ -611,6 +620,7 @@ find_key_columns(GrantModifyState *fmstate, Plan *subplan, List *key_attrs)
 	int			i = 0;
 
 	fmstate->nkeys = list_length(key_attrs);
+	fmstate->key_attrs = key_attrs;
 	fmstate->key_junk = palloc(sizeof(AttrNumber) * Max(fmstate->nkeys, 1));
 	fmstate->key_outfuncs = palloc0(sizeof(FmgrInfo) * Max(fmstate->nkeys, 1));
 	foreach(lc, key_attrs)
@@ -794,8 +804,69 @@ modify_by_ctid(GrantModifyState *fmstate, TupleTableSlot *slot,
 		lead[0] = DatumGetCString(DirectFunctionCall1(tidout, ctid));
 	}
 	values = slot_params(fmstate, &slot, with_values ? 1 : 0, lead, nlead);
+	if (fmstate->reselect_sql != NULL)
+		return update_and_reselect(fmstate, slot, values,
+								   fmstate->nparams + nlead);
 	return run_returning(fmstate, target_connected(fmstate, 0), slot, fmstate->sql,
 						 (with_values ? fmstate->nparams : 0) + nlead, values);
+}
+
+/*
+ * MySQL UPDATE whose new row is needed (RETURNING, check options, AFTER
+ * triggers): MariaDB has no UPDATE ... RETURNING, so the row is read back
+ * by its new key in the same remote transaction, as the remote stored it
+ * (its defaults, ON UPDATE columns and triggers included).  NULL when the
+ * UPDATE changed no row.
+ */
+static TupleTableSlot *
+update_and_reselect(GrantModifyState *fmstate, TupleTableSlot *slot,
+					const char **values, int nparams)
+{
+	ShardTarget *target = target_connected(fmstate, 0);
+	const GrantAdapter *adapter = grant_connection_adapter(target->conn);
+	GrantRemoteQuery *query;
+	const char **keys;
+	bool		found;
+	int			level;
+	int			i = 0;
+	ListCell   *lc;
+	MemoryContext oldcxt;
+
+	fmstate->has_returning = false;
+	slot = run_returning(fmstate, target, slot, fmstate->sql, nparams, values);
+	fmstate->has_returning = true;
+	if (slot == NULL)
+		return NULL;
+
+	/* the new key values, as the remote reads them back */
+	keys = MemoryContextAlloc(fmstate->temp_cxt, sizeof(char *) * Max(fmstate->nkeys, 1));
+	level = with_transmission_modes();
+	slot_getallattrs(slot);
+	foreach(lc, fmstate->key_attrs)
+	{
+		int			attnum = lfirst_int(lc);
+
+		keys[i] = slot->tts_isnull[attnum - 1] ? NULL :
+			OutputFunctionCall(&fmstate->key_outfuncs[i], slot->tts_values[attnum - 1]);
+		i++;
+	}
+	AtEOXact_GUC(true, level);
+
+	oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
+	query = adapter->query(grant_connection_remote(target->conn),
+						   fmstate->reselect_sql, NULL, fmstate->nkeys, keys, false);
+	found = adapter->next_row(query, fmstate->reader.raw, fmstate->reader.lengths,
+							  fmstate->reader.ncols);
+	if (found)
+		grant_store_row(&fmstate->reader, slot, fmstate->row_cxt, adapter, query);
+	adapter->close(query);
+	MemoryContextSwitchTo(oldcxt);
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("the row updated in foreign table \"%s\" could not be read back by its key",
+						RelationGetRelationName(fmstate->rel))));
+	return slot;
 }
 
 TupleTableSlot *

@@ -726,6 +726,7 @@ plan_mysql_modify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
 	Bitmapset  *returning_attrs;
 	int			values_end_len = -1;
 	StringInfoData sql;
+	StringInfoData reselect = {0};
 
 	if (plan->withCheckOptionLists != NIL)
 		wco_list = (List *) list_nth(plan->withCheckOptionLists, subplan_index);
@@ -749,16 +750,19 @@ plan_mysql_modify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
 									   &retrieved_attrs, &values_end_len);
 			break;
 		case CMD_UPDATE:
-			if (returning_list != NIL || wco_list != NIL ||
-				(trig && trig->trig_update_after_row))
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("UPDATE with RETURNING, WITH CHECK OPTION or AFTER ROW triggers is not supported on MySQL foreign table \"%s\"",
-								RelationGetRelationName(rel)),
-						 errdetail("MySQL cannot return the rows an UPDATE changed.")));
 			key_attrs = grant_mysql_key_attrs(rel);
 			grant_mysql_check_key(rel, key_attrs);
 			grant_mysql_deparse_update(&sql, rel, target_attrs, key_attrs);
+			/* the new row, for RETURNING, check options, AFTER triggers */
+			returning_attrs = grant_mysql_returning_attrs(resultRelation,
+														  trig && trig->trig_update_after_row,
+														  wco_list, returning_list);
+			if (returning_attrs != NULL)
+			{
+				initStringInfo(&reselect);
+				grant_mysql_deparse_reselect(&reselect, rel, key_attrs,
+											 returning_attrs, &retrieved_attrs);
+			}
 			break;
 		case CMD_DELETE:
 			key_attrs = grant_mysql_key_attrs(rel);
@@ -773,17 +777,18 @@ plan_mysql_modify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
 			elog(ERROR, "unexpected operation: %d", (int) operation);
 			break;
 	}
-	return lappend(list_make5(makeString(sql.data), target_attrs,
-							  makeInteger(values_end_len),
-							  makeBoolean(retrieved_attrs != NIL),
-							  retrieved_attrs),
-				   key_attrs);
+	return lappend(lappend(list_make5(makeString(sql.data), target_attrs,
+									  makeInteger(values_end_len),
+									  makeBoolean(retrieved_attrs != NIL),
+									  retrieved_attrs),
+						   key_attrs),
+				   makeString(reselect.data ? reselect.data : ""));
 }
 
 /*
  * PlanDirectModify on MySQL: the UPDATE or DELETE as one statement when
  * every condition and value ships.  UPDATE ... RETURNING is left to the
- * row-by-row path (which refuses it: MySQL can't return updated rows).
+ * row-by-row path, which reads each updated row back by its key.
  */
 static bool
 plan_mysql_direct(PlannerInfo *root, ModifyTable *plan, Index resultRelation,

@@ -98,6 +98,22 @@ out=$(lpsql -c "DELETE FROM nokey_t WHERE a + 0 = 1" 2>&1 || true)
 like "DELETE without a key: a clear error" "$out" 'has no row identity for UPDATE or DELETE'
 is "nothing changed in the keyless table" "$(my 'SELECT group_concat(a, ":", b ORDER BY a) FROM nokey_t')" "1:10,2:20"
 
+# UPDATE ... RETURNING: MariaDB has none; the new row is read back by its key, so
+# what the remote changed itself (a BEFORE UPDATE trigger) shows
+rmysql <<'SQL'
+DROP TABLE IF EXISTS ret_t;
+CREATE TABLE ret_t (id int PRIMARY KEY, v varchar(20), n int);
+INSERT INTO ret_t VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3);
+CREATE TRIGGER ret_t_upper BEFORE UPDATE ON ret_t FOR EACH ROW SET NEW.v = UPPER(NEW.v);
+SQL
+lpsql -c "CREATE FOREIGN TABLE ret_t (id int OPTIONS (key 'true'), v varchar(20), n int) SERVER mytx" >/dev/null
+out=$(lpsql -c "UPDATE ret_t SET v = v || 'x', n = n * 10 WHERE id + 0 >= 2 RETURNING id, v, n" | sort)
+is "UPDATE ... RETURNING gives the rows as MariaDB stored them" "$(echo $out)" "2|BX|20 3|CX|30"
+is "... which MariaDB holds" "$(my 'SELECT group_concat(id, ":", v, ":", n ORDER BY id) FROM ret_t')" "1:a:1,2:BX:20,3:CX:30"
+out=$(lpsql -c "BEGIN" -c "UPDATE ret_t SET n = 0 WHERE id + 0 = 1 RETURNING n" -c "ROLLBACK" | tail -n 1)
+is "... and a local ROLLBACK undoes it" "$out:$(my 'SELECT n FROM ret_t WHERE id = 1')" "0:1"
+rmysql -e 'DROP TABLE ret_t' >/dev/null
+
 # --- routing ------------------------------------------------------------------------
 mysql_replica_catch_up
 is "role reading answers from the replica" \
