@@ -232,6 +232,7 @@ static void my_quote_literal(StringInfo buf, const char *value);
 static char *my_commit_position(GrantRemote *remote);
 static bool my_caught_up(GrantRemote *remote, const char *position, int wait_ms);
 static char *my_single_value(GrantRemote *remote, const char *sql);
+static int64 my_lag_ms(GrantRemote *remote);
 
 /* connections */
 static void params_save(MyConnParams *p, const GrantEndpoint *ep,
@@ -302,7 +303,7 @@ const GrantAdapter grant_mysql_adapter = {
 	.quote_literal = my_quote_literal,
 	.commit_position = my_commit_position,
 	.caught_up = my_caught_up,
-	.lag_ms = NULL,
+	.lag_ms = my_lag_ms,
 };
 
 static void
@@ -1787,4 +1788,53 @@ my_caught_up(GrantRemote *remote, const char *position, int wait_ms)
 	answer = my_single_value(remote, sql.data);
 	pfree(sql.data);
 	return answer != NULL && strcmp(answer, "0") == 0;
+}
+
+/*
+ * How far this replica is behind: Seconds_Behind_Master of SHOW SLAVE
+ * STATUS (it needs the SLAVE MONITOR privilege), in milliseconds; a
+ * replica whose SQL thread is stopped is behind by an unknown, large
+ * amount; -1 when the server is not a replica or will not say.
+ */
+static int64
+my_lag_ms(GrantRemote *remote)
+{
+	GrantRemoteQuery *volatile query = NULL;
+	MemoryContext oldcxt = CurrentMemoryContext;
+	int			col = -1;
+	int64		lag = -1;
+	char	  **row;
+
+	/* without the SLAVE MONITOR privilege the lag is unknown, not an error */
+	PG_TRY();
+	{
+		query = my_query(remote, "SHOW SLAVE STATUS", NULL, 0, NULL, false);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		if (my_is_broken(remote))
+			PG_RE_THROW();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	if (query == NULL)
+		return -1;
+
+	if (remote->active_res != NULL)
+	{
+		MYSQL_FIELD *fields = mysql_fetch_fields(remote->active_res);
+		unsigned int n = mysql_num_fields(remote->active_res);
+		unsigned int i;
+
+		for (i = 0; i < n; i++)
+			if (strcmp(fields[i].name, "Seconds_Behind_Master") == 0)
+				col = (int) i;
+	}
+	row = palloc0(sizeof(char *) * Max(query->nfields, 1));
+	if (col >= 0 && my_next_row(query, row, NULL, query->nfields))
+		lag = row[col] == NULL ? INT64CONST(4611686018427387904) :
+			strtoi64(row[col], NULL, 10) * 1000;
+	my_close(query);
+	return lag;
 }

@@ -370,6 +370,8 @@ CREATE USER grant_test@'127.0.0.1' IDENTIFIED BY '$pw';
 CREATE USER grant_test@'localhost' IDENTIFIED BY '$pw';
 GRANT ALL ON app.* TO grant_test@'127.0.0.1';
 GRANT ALL ON app.* TO grant_test@'localhost';
+GRANT SLAVE MONITOR ON *.* TO grant_test@'127.0.0.1';
+GRANT SLAVE MONITOR ON *.* TO grant_test@'localhost';
 CREATE USER $REPL_USER@'127.0.0.1' IDENTIFIED BY '$pw';
 GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO $REPL_USER@'127.0.0.1';
 SQL

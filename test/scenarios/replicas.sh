@@ -229,6 +229,9 @@ SQL
 )
 is "MariaDB: own write read back from the primary while the replica is stopped; stale with off" \
     "$(echo $out)" "1:1 0:2"
+out=$(lpsql -c "SET \"grant\".max_replica_lag = '5s'" -c "SELECT server_id FROM rs_whoami" \
+    -c "SET \"grant\".max_replica_lag = -1" -c "SELECT server_id FROM rs_whoami")
+is "MariaDB: a stopped replica is behind any lag limit; without a limit it serves" "$(echo $out)" "1 2"
 rmysql --replica -e "START SLAVE" >/dev/null
 out=$(lpsql <<'SQL'
 INSERT INTO rs_my VALUES (2, 'two');
