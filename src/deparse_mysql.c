@@ -745,26 +745,6 @@ grant_mysql_is_foreign_expr(PlannerInfo *root, RelOptInfo *rel, Expr *expr)
 	return check_expr(root, rel, (Node *) expr);
 }
 
-void
-grant_mysql_classify_conditions(PlannerInfo *root, RelOptInfo *rel,
-								List *conds, List **remote_conds,
-								List **local_conds)
-{
-	ListCell   *lc;
-
-	*remote_conds = NIL;
-	*local_conds = NIL;
-	foreach(lc, conds)
-	{
-		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
-
-		if (check_expr(root, rel, (Node *) ri->clause))
-			*remote_conds = lappend(*remote_conds, ri);
-		else
-			*local_conds = lappend(*local_conds, ri);
-	}
-}
-
 /*
  * The column of the base relation 'pk' sorts by, when MySQL orders it the
  * same way: the type's default order on a class with identical ordering

@@ -111,6 +111,9 @@ static void append_function_name(StringInfo buf, Oid funcid);
 static bool ship_walker(Node *node, ShipGlobal *glob, ShipLocal *outer);
 static bool ship_const_is_safe(Const *c);
 static ShipCollation result_collation_state(Oid collid, ShipLocal *inner);
+static ShipCollation value_collation_state(Oid collid);
+static bool ship_call(Oid objid, List *args, Oid inputcollid,
+					  ShipGlobal *glob, ShipLocal *inner);
 static bool sortop_is_shippable(Oid sortop);
 static RelOptInfo *scan_rel_of(RelOptInfo *rel);
 
@@ -133,6 +136,14 @@ static void deparse_returning(StringInfo buf, Index rtindex, Relation rel,
 static void deparse_column_ref(StringInfo buf, PlannerInfo *root,
 							   Index varno, AttrNumber attno, bool qualify);
 static void append_column_name(StringInfo buf, Relation rel, AttrNumber attno);
+static void append_values_row(StringInfo buf, TupleDesc tupdesc,
+							  List *target_attrs, int *pindex);
+static void direct_modify_cxt(DeparseCxt *cxt, PlannerInfo *root,
+							  RelOptInfo *foreignrel, StringInfo buf,
+							  List **params_list);
+static void deparse_direct_tail(DeparseCxt *cxt, Index rtindex, Relation rel,
+								List *remote_conds, List *returning_list,
+								List **retrieved_attrs);
 static void append_sort_suffix(StringInfo buf, Oid sortop, Oid type,
 							   bool nulls_first);
 
@@ -291,30 +302,6 @@ scan_rel_of(RelOptInfo *rel)
 }
 
 /*
- * Split RestrictInfos into those the remote can check and those that must
- * be checked locally.  Both lists are new; the RestrictInfos are shared.
- */
-void
-grant_pg_classify_conditions(PlannerInfo *root, RelOptInfo *rel,
-							 List *conds, List **remote_conds,
-							 List **local_conds)
-{
-	ListCell   *lc;
-
-	*remote_conds = NIL;
-	*local_conds = NIL;
-	foreach(lc, conds)
-	{
-		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
-
-		if (grant_pg_is_foreign_expr(root, rel, ri->clause))
-			*remote_conds = lappend(*remote_conds, ri);
-		else
-			*local_conds = lappend(*local_conds, ri);
-	}
-}
-
-/*
  * Can 'expr' be evaluated by the remote server as part of the SQL for
  * 'rel', giving the value we would compute?  Aggregates are accepted only
  * when rel is a grouping relation.
@@ -405,6 +392,35 @@ ship_const_is_safe(Const *c)
 	}
 }
 
+/*
+ * Collation state of a value sent as it is (a constant, or a parameter):
+ * a non-default collation would have to be printed, which we never do.
+ */
+static ShipCollation
+value_collation_state(Oid collid)
+{
+	if (!OidIsValid(collid) || collid == DEFAULT_COLLATION_OID)
+		return SHIP_COLL_NONE;
+	return SHIP_COLL_UNSAFE;
+}
+
+/*
+ * A call of function or operator 'objid' on 'args' with input collation
+ * 'inputcollid': the object must be built in, the arguments shippable
+ * (their collation state merged into *inner) and the input collation one
+ * the remote applies the same way.
+ */
+static bool
+ship_call(Oid objid, List *args, Oid inputcollid, ShipGlobal *glob,
+		  ShipLocal *inner)
+{
+	if (!object_is_shippable(objid))
+		return false;
+	if (!ship_walker((Node *) args, glob, inner))
+		return false;
+	return input_collation_ok(inputcollid, inner);
+}
+
 /* a sort operator named in ORDER BY (or an aggregate's ORDER BY) */
 static bool
 sortop_is_shippable(Oid sortop)
@@ -459,11 +475,7 @@ ship_walker(Node *node, ShipGlobal *glob, ShipLocal *outer)
 					if (var->varlevelsup != 0)
 						return false;
 					collation = var->varcollid;
-					if (!OidIsValid(collation) ||
-						collation == DEFAULT_COLLATION_OID)
-						state = SHIP_COLL_NONE;
-					else
-						state = SHIP_COLL_UNSAFE;
+					state = value_collation_state(collation);
 				}
 			}
 			break;
@@ -474,11 +486,7 @@ ship_walker(Node *node, ShipGlobal *glob, ShipLocal *outer)
 				if (!ship_const_is_safe(c))
 					return false;
 				collation = c->constcollid;
-				if (!OidIsValid(collation) ||
-					collation == DEFAULT_COLLATION_OID)
-					state = SHIP_COLL_NONE;
-				else
-					state = SHIP_COLL_UNSAFE;
+				state = value_collation_state(collation);
 			}
 			break;
 		case T_Param:
@@ -489,11 +497,7 @@ ship_walker(Node *node, ShipGlobal *glob, ShipLocal *outer)
 				if (p->paramkind == PARAM_MULTIEXPR)
 					return false;
 				collation = p->paramcollid;
-				if (!OidIsValid(collation) ||
-					collation == DEFAULT_COLLATION_OID)
-					state = SHIP_COLL_NONE;
-				else
-					state = SHIP_COLL_UNSAFE;
+				state = value_collation_state(collation);
 			}
 			break;
 		case T_SubscriptingRef:
@@ -523,11 +527,8 @@ ship_walker(Node *node, ShipGlobal *glob, ShipLocal *outer)
 			{
 				FuncExpr   *fe = (FuncExpr *) node;
 
-				if (!object_is_shippable(fe->funcid))
-					return false;
-				if (!ship_walker((Node *) fe->args, glob, &inner))
-					return false;
-				if (!input_collation_ok(fe->inputcollid, &inner))
+				if (!ship_call(fe->funcid, fe->args, fe->inputcollid,
+							   glob, &inner))
 					return false;
 				collation = fe->funccollid;
 				state = result_collation_state(collation, &inner);
@@ -539,11 +540,8 @@ ship_walker(Node *node, ShipGlobal *glob, ShipLocal *outer)
 			{
 				OpExpr	   *oe = (OpExpr *) node;
 
-				if (!object_is_shippable(oe->opno))
-					return false;
-				if (!ship_walker((Node *) oe->args, glob, &inner))
-					return false;
-				if (!input_collation_ok(oe->inputcollid, &inner))
+				if (!ship_call(oe->opno, oe->args, oe->inputcollid,
+							   glob, &inner))
 					return false;
 				collation = oe->opcollid;
 				state = result_collation_state(collation, &inner);
@@ -553,11 +551,8 @@ ship_walker(Node *node, ShipGlobal *glob, ShipLocal *outer)
 			{
 				ScalarArrayOpExpr *oe = (ScalarArrayOpExpr *) node;
 
-				if (!object_is_shippable(oe->opno))
-					return false;
-				if (!ship_walker((Node *) oe->args, glob, &inner))
-					return false;
-				if (!input_collation_ok(oe->inputcollid, &inner))
+				if (!ship_call(oe->opno, oe->args, oe->inputcollid,
+							   glob, &inner))
 					return false;
 				/* boolean result */
 			}
@@ -1386,22 +1381,8 @@ grant_pg_deparse_insert(StringInfo buf, Index rtindex, Relation rel,
 			first = false;
 			append_column_name(buf, rel, lfirst_int(lc));
 		}
-		appendStringInfoString(buf, ") VALUES (");
-		first = true;
-		foreach(lc, target_attrs)
-		{
-			Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(rel),
-												   lfirst_int(lc) - 1);
-
-			if (!first)
-				appendStringInfoString(buf, ", ");
-			first = false;
-			if (attr->attgenerated)
-				appendStringInfoString(buf, "DEFAULT");
-			else
-				appendStringInfo(buf, "$%d", pindex++);
-		}
-		appendStringInfoChar(buf, ')');
+		appendStringInfoString(buf, ") VALUES ");
+		append_values_row(buf, RelationGetDescr(rel), target_attrs, &pindex);
 	}
 	else
 		appendStringInfoString(buf, " DEFAULT VALUES");
@@ -1413,6 +1394,33 @@ grant_pg_deparse_insert(StringInfo buf, Index rtindex, Relation rel,
 	deparse_returning(buf, rtindex, rel,
 					  trig && trig->trig_insert_after_row,
 					  with_check_options, returning_list, retrieved_attrs);
+}
+
+/*
+ * One VALUES row "(...)" for target_attrs: DEFAULT for a generated column,
+ * else the next parameter $*pindex (advanced).
+ */
+static void
+append_values_row(StringInfo buf, TupleDesc tupdesc, List *target_attrs,
+				  int *pindex)
+{
+	ListCell   *lc;
+	bool		first = true;
+
+	appendStringInfoChar(buf, '(');
+	foreach(lc, target_attrs)
+	{
+		Form_pg_attribute attr = TupleDescAttr(tupdesc, lfirst_int(lc) - 1);
+
+		if (!first)
+			appendStringInfoString(buf, ", ");
+		first = false;
+		if (attr->attgenerated)
+			appendStringInfoString(buf, "DEFAULT");
+		else
+			appendStringInfo(buf, "$%d", (*pindex)++);
+	}
+	appendStringInfoChar(buf, ')');
 }
 
 /*
@@ -1455,7 +1463,6 @@ grant_pg_rebuild_insert_sql(StringInfo buf, Relation rel, const char *orig_sql,
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	int			pindex = num_params + 1;
 	int			row;
-	ListCell   *lc;
 
 	if (target_attrs == NIL && nrows > 1)
 		elog(ERROR, "cannot batch an INSERT without target columns");
@@ -1463,22 +1470,8 @@ grant_pg_rebuild_insert_sql(StringInfo buf, Relation rel, const char *orig_sql,
 	appendBinaryStringInfo(buf, orig_sql, values_end_len);
 	for (row = 1; row < nrows; row++)
 	{
-		bool		first = true;
-
-		appendStringInfoString(buf, ", (");
-		foreach(lc, target_attrs)
-		{
-			Form_pg_attribute attr = TupleDescAttr(tupdesc, lfirst_int(lc) - 1);
-
-			if (!first)
-				appendStringInfoString(buf, ", ");
-			first = false;
-			if (attr->attgenerated)
-				appendStringInfoString(buf, "DEFAULT");
-			else
-				appendStringInfo(buf, "$%d", pindex++);
-		}
-		appendStringInfoChar(buf, ')');
+		appendStringInfoString(buf, ", ");
+		append_values_row(buf, tupdesc, target_attrs, &pindex);
 	}
 	if (pindex - 1 != num_params * nrows)
 		elog(ERROR, "INSERT batch has %d parameters, expected %d",
@@ -1591,12 +1584,7 @@ grant_pg_deparse_direct_update(StringInfo buf, PlannerInfo *root,
 	ListCell   *lc2;
 	bool		first = true;
 
-	cxt.root = root;
-	cxt.rel = foreignrel;
-	cxt.scanrel = foreignrel;
-	cxt.buf = buf;
-	cxt.params = params_list;
-	cxt.qualify = false;
+	direct_modify_cxt(&cxt, root, foreignrel, buf, params_list);
 
 	appendStringInfoString(buf, "UPDATE ");
 	grant_pg_deparse_relation(buf, rel);
@@ -1610,13 +1598,8 @@ grant_pg_deparse_direct_update(StringInfo buf, PlannerInfo *root,
 		appendStringInfoString(buf, " = ");
 		deparse_expr((Expr *) lfirst(lc2), &cxt);
 	}
-	if (remote_conds != NIL)
-	{
-		appendStringInfoString(buf, " WHERE ");
-		deparse_and_list(remote_conds, &cxt);
-	}
-	deparse_returning(buf, rtindex, rel, false, NIL, returning_list,
-					  retrieved_attrs);
+	deparse_direct_tail(&cxt, rtindex, rel, remote_conds, returning_list,
+						retrieved_attrs);
 }
 
 /* DELETE FROM rel [WHERE remote_conds] [RETURNING ...] as one statement */
@@ -1629,21 +1612,39 @@ grant_pg_deparse_direct_delete(StringInfo buf, PlannerInfo *root,
 {
 	DeparseCxt	cxt;
 
-	cxt.root = root;
-	cxt.rel = foreignrel;
-	cxt.scanrel = foreignrel;
-	cxt.buf = buf;
-	cxt.params = params_list;
-	cxt.qualify = false;
+	direct_modify_cxt(&cxt, root, foreignrel, buf, params_list);
 
 	appendStringInfoString(buf, "DELETE FROM ");
 	grant_pg_deparse_relation(buf, rel);
+	deparse_direct_tail(&cxt, rtindex, rel, remote_conds, returning_list,
+						retrieved_attrs);
+}
+
+/* printing state of a direct UPDATE/DELETE on base relation foreignrel */
+static void
+direct_modify_cxt(DeparseCxt *cxt, PlannerInfo *root, RelOptInfo *foreignrel,
+				  StringInfo buf, List **params_list)
+{
+	cxt->root = root;
+	cxt->rel = foreignrel;
+	cxt->scanrel = foreignrel;
+	cxt->buf = buf;
+	cxt->params = params_list;
+	cxt->qualify = false;
+}
+
+/* [WHERE remote_conds] [RETURNING ...] of a direct UPDATE/DELETE */
+static void
+deparse_direct_tail(DeparseCxt *cxt, Index rtindex, Relation rel,
+					List *remote_conds, List *returning_list,
+					List **retrieved_attrs)
+{
 	if (remote_conds != NIL)
 	{
-		appendStringInfoString(buf, " WHERE ");
-		deparse_and_list(remote_conds, &cxt);
+		appendStringInfoString(cxt->buf, " WHERE ");
+		deparse_and_list(remote_conds, cxt);
 	}
-	deparse_returning(buf, rtindex, rel, false, NIL, returning_list,
+	deparse_returning(cxt->buf, rtindex, rel, false, NIL, returning_list,
 					  retrieved_attrs);
 }
 

@@ -367,9 +367,6 @@ extern const char *grant_pg_quote_identifier(const char *ident);
 extern void grant_pg_append_literal(StringInfo buf, const char *val);
 extern bool grant_pg_is_foreign_expr(PlannerInfo *root, RelOptInfo *rel,
 									 Expr *expr);
-extern void grant_pg_classify_conditions(PlannerInfo *root, RelOptInfo *rel,
-										 List *conds, List **remote_conds,
-										 List **local_conds);
 extern EquivalenceMember *grant_pg_find_em(PlannerInfo *root, RelOptInfo *rel,
 										   PathKey *pk);
 extern bool grant_pg_pathkeys_are_shippable(PlannerInfo *root,
@@ -429,9 +426,6 @@ extern void grant_pg_deparse_truncate(StringInfo buf, List *rels,
 extern void grant_mysql_deparse_relation(StringInfo buf, Relation rel);
 extern bool grant_mysql_is_foreign_expr(PlannerInfo *root, RelOptInfo *rel,
 										Expr *expr);
-extern void grant_mysql_classify_conditions(PlannerInfo *root, RelOptInfo *rel,
-											List *conds, List **remote_conds,
-											List **local_conds);
 extern bool grant_mysql_pathkeys_are_shippable(PlannerInfo *root,
 											   RelOptInfo *rel, List *pathkeys);
 extern bool grant_mysql_limit_is_shippable(Node *node);
@@ -632,8 +626,6 @@ extern void grant_route(ForeignServer *server, Oid userid, bool is_write,
 extern List *grant_route_shards(ForeignServer *server, Oid userid, bool is_write,
 								bool by_key, List *key_shards, const char **how);
 extern int	grant_server_shard_count(ForeignServer *server);
-extern List *grant_database_endpoints(const char *database);
-extern List *grant_database_shards(const char *database);
 extern List *grant_database_endpoints(const char *database);
 extern List *grant_database_shards(const char *database);
 extern void grant_router_note_commit(const char *database, const char *shard,

@@ -64,6 +64,9 @@
 static bool dialect_is_pg(GrantRelInfo *info);
 static bool expr_ships(PlannerInfo *root, RelOptInfo *rel, GrantRelInfo *info,
 					   Expr *expr);
+static void classify_conditions(PlannerInfo *root, RelOptInfo *rel,
+								GrantRelInfo *info, List *conds,
+								List **remote_conds, List **local_conds);
 static List *append_shard_keys(List *fdw_private, List **params_list,
 							   Index rtindex, Oid relid, bool sharded,
 							   List *shipped_clauses);
@@ -95,6 +98,29 @@ expr_ships(PlannerInfo *root, RelOptInfo *rel, GrantRelInfo *info, Expr *expr)
 	if (dialect_is_pg(info))
 		return grant_pg_is_foreign_expr(root, rel, expr);
 	return grant_mysql_is_foreign_expr(root, rel, expr);
+}
+
+/*
+ * Split RestrictInfos into those the remote can check and those that must
+ * be checked locally.  Both lists are new; the RestrictInfos are shared.
+ */
+static void
+classify_conditions(PlannerInfo *root, RelOptInfo *rel, GrantRelInfo *info,
+					List *conds, List **remote_conds, List **local_conds)
+{
+	ListCell   *lc;
+
+	*remote_conds = NIL;
+	*local_conds = NIL;
+	foreach(lc, conds)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+		if (expr_ships(root, rel, info, ri->clause))
+			*remote_conds = lappend(*remote_conds, ri);
+		else
+			*local_conds = lappend(*local_conds, ri);
+	}
 }
 
 static bool
@@ -212,12 +238,8 @@ grantGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	info->relation_index = baserel->relid;
 	info->pushdown_safe = true;
 
-	if (dialect_is_pg(info))
-		grant_pg_classify_conditions(root, baserel, baserel->baserestrictinfo,
-									 &info->remote_conds, &info->local_conds);
-	else
-		grant_mysql_classify_conditions(root, baserel, baserel->baserestrictinfo,
-										&info->remote_conds, &info->local_conds);
+	classify_conditions(root, baserel, info, baserel->baserestrictinfo,
+						&info->remote_conds, &info->local_conds);
 
 	/* columns for the output and for the conditions checked here */
 	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid,
