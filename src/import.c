@@ -59,14 +59,30 @@
 
 #include "grant.h"
 
+/* the CREATE FOREIGN TABLE commands being written, one remote column a time */
+typedef struct ImportTables
+{
+	ForeignServer *server;
+	ImportForeignSchemaStmt *stmt;
+	StringInfoData cmd;			/* the table being written */
+	char	   *current;		/* its remote name; NULL before the first */
+	List	   *commands;		/* finished commands (palloc'd strings) */
+} ImportTables;
+
 static List *import_postgresql(ImportForeignSchemaStmt *stmt,
 							   ForeignServer *server);
 static List *import_mysql(ImportForeignSchemaStmt *stmt, ForeignServer *server);
 static const char *mysql_type(const char *data_type, const char *column_type,
 							  const char *precision, const char *scale,
 							  const char *length, const char *dt_precision);
-static char *finish_table(StringInfo cmd, ForeignServer *server,
-						  ImportForeignSchemaStmt *stmt, const char *relname);
+static void finish_table(ImportTables *tables);
+static GrantConnection *import_connect(ImportForeignSchemaStmt *stmt,
+									   ForeignServer *server,
+									   const char *schema_sql);
+static void init_tables(ImportTables *tables, ImportForeignSchemaStmt *stmt,
+						ForeignServer *server);
+static bool begin_column(ImportTables *tables, const char *relname);
+static List *finish_tables(ImportTables *tables);
 static void append_table_filter(StringInfo buf, ImportForeignSchemaStmt *stmt,
 								const GrantAdapter *adapter, const char *column);
 static void parse_import_options(ImportForeignSchemaStmt *stmt,
@@ -135,44 +151,29 @@ append_table_filter(StringInfo buf, ImportForeignSchemaStmt *stmt,
 	appendStringInfoChar(buf, ')');
 }
 
-/* close a CREATE FOREIGN TABLE command; returns a palloc'd copy */
-static char *
-finish_table(StringInfo cmd, ForeignServer *server,
-			 ImportForeignSchemaStmt *stmt, const char *relname)
+/*
+ * A connection to the endpoint a read would use, after checking that the
+ * remote schema exists: schema_sql returns a row when the schema named $1
+ * does.
+ */
+static GrantConnection *
+import_connect(ImportForeignSchemaStmt *stmt, ForeignServer *server,
+			   const char *schema_sql)
 {
-	appendStringInfo(cmd, "\n) SERVER %s OPTIONS (schema_name %s, table_name %s)",
-					 quote_identifier(server->servername),
-					 quote_literal_cstr(stmt->remote_schema),
-					 quote_literal_cstr(relname));
-	return pstrdup(cmd->data);
-}
-
-static List *
-import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
-{
-	bool		import_not_null;
-	bool		import_default;
 	GrantRoute	route;
 	GrantConnection *conn;
 	const GrantAdapter *adapter;
 	GrantRemoteQuery *query;
-	StringInfoData sql;
-	StringInfoData cmd;
-	char	   *values[6];
+	char	   *values[1];
 	const char *param[1];
-	char	   *current = NULL;
-	List	   *commands = NIL;
 	bool		found_schema = false;
 
-	parse_import_options(stmt, &import_not_null, &import_default);
 	grant_route(server, GetUserId(), false, &route);
 	conn = grant_get_connection(server, GetUserId(), route.endpoint);
 	adapter = grant_connection_adapter(conn);
 
-	/* does the schema exist at all? */
 	param[0] = stmt->remote_schema;
-	query = adapter->query(grant_connection_remote(conn),
-						   "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1",
+	query = adapter->query(grant_connection_remote(conn), schema_sql,
 						   NULL, 1, param, false);
 	while (adapter->next_row(query, values, NULL, 1))
 		found_schema = true;
@@ -181,6 +182,81 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 				(errcode(ERRCODE_FDW_SCHEMA_NOT_FOUND),
 				 errmsg("schema \"%s\" is not present on foreign server \"%s\"",
 						stmt->remote_schema, server->servername)));
+	return conn;
+}
+
+static void
+init_tables(ImportTables *tables, ImportForeignSchemaStmt *stmt,
+			ForeignServer *server)
+{
+	tables->server = server;
+	tables->stmt = stmt;
+	initStringInfo(&tables->cmd);
+	tables->current = NULL;
+	tables->commands = NIL;
+}
+
+/* close the CREATE FOREIGN TABLE command being written, if any */
+static void
+finish_table(ImportTables *tables)
+{
+	if (tables->current == NULL)
+		return;
+	appendStringInfo(&tables->cmd,
+					 "\n) SERVER %s OPTIONS (schema_name %s, table_name %s)",
+					 quote_identifier(tables->server->servername),
+					 quote_literal_cstr(tables->stmt->remote_schema),
+					 quote_literal_cstr(tables->current));
+	tables->commands = lappend(tables->commands, pstrdup(tables->cmd.data));
+}
+
+/*
+ * Start the next column definition, of remote table relname (rows come
+ * ordered by table): a new CREATE FOREIGN TABLE when the table changes,
+ * else a comma.  Returns true when a new table began.
+ */
+static bool
+begin_column(ImportTables *tables, const char *relname)
+{
+	if (tables->current != NULL && strcmp(tables->current, relname) == 0)
+	{
+		appendStringInfoChar(&tables->cmd, ',');
+		return false;
+	}
+	finish_table(tables);
+	tables->current = pstrdup(relname);
+	resetStringInfo(&tables->cmd);
+	appendStringInfo(&tables->cmd, "CREATE FOREIGN TABLE %s (",
+					 quote_identifier(tables->current));
+	return true;
+}
+
+/* the finished commands, the last table closed */
+static List *
+finish_tables(ImportTables *tables)
+{
+	finish_table(tables);
+	return tables->commands;
+}
+
+static List *
+import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
+{
+	bool		import_not_null;
+	bool		import_default;
+	GrantConnection *conn;
+	const GrantAdapter *adapter;
+	GrantRemoteQuery *query;
+	StringInfoData sql;
+	ImportTables tables;
+	char	   *values[6];
+	const char *param[1];
+
+	parse_import_options(stmt, &import_not_null, &import_default);
+	conn = import_connect(stmt, server,
+						  "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1");
+	adapter = grant_connection_adapter(conn);
+	param[0] = stmt->remote_schema;
 
 	initStringInfo(&sql);
 	appendStringInfoString(&sql,
@@ -201,39 +277,23 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 
 	query = adapter->query(grant_connection_remote(conn), sql.data, NULL, 1, param,
 						   false);
-	initStringInfo(&cmd);
+	init_tables(&tables, stmt, server);
 	while (adapter->next_row(query, values, NULL, 6))
 	{
-		char	   *relname = values[0];
+		if (begin_column(&tables, values[0]) && values[1] == NULL)
+			continue;			/* a relation without columns */
 
-		if (current == NULL || strcmp(current, relname) != 0)
-		{
-			if (current != NULL)
-				commands = lappend(commands,
-								   finish_table(&cmd, server, stmt, current));
-			current = pstrdup(relname);
-			resetStringInfo(&cmd);
-			appendStringInfo(&cmd, "CREATE FOREIGN TABLE %s (",
-							 quote_identifier(current));
-			if (values[1] == NULL)
-				continue;		/* a relation without columns */
-		}
-		else
-			appendStringInfoChar(&cmd, ',');
-
-		appendStringInfo(&cmd, "\n  %s %s OPTIONS (column_name %s)",
+		appendStringInfo(&tables.cmd, "\n  %s %s OPTIONS (column_name %s)",
 						 quote_identifier(values[1]), values[2],
 						 quote_literal_cstr(values[1]));
 		/* a generated column's value comes from the remote */
 		if (import_default && values[4] != NULL &&
 			(values[5] == NULL || values[5][0] == '\0'))
-			appendStringInfo(&cmd, " DEFAULT %s", values[4]);
+			appendStringInfo(&tables.cmd, " DEFAULT %s", values[4]);
 		if (import_not_null && values[3] && strcmp(values[3], "t") == 0)
-			appendStringInfoString(&cmd, " NOT NULL");
+			appendStringInfoString(&tables.cmd, " NOT NULL");
 	}
-	if (current != NULL)
-		commands = lappend(commands, finish_table(&cmd, server, stmt, current));
-	return commands;
+	return finish_tables(&tables);
 }
 
 /* the PostgreSQL type for a MySQL column (see the table in the header) */
@@ -296,17 +356,13 @@ import_mysql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 {
 	bool		import_not_null;
 	bool		import_default;
-	GrantRoute	route;
 	GrantConnection *conn;
 	const GrantAdapter *adapter;
 	GrantRemoteQuery *query;
 	StringInfoData sql;
-	StringInfoData cmd;
+	ImportTables tables;
 	char	   *values[10];
 	const char *param[1];
-	char	   *current = NULL;
-	List	   *commands = NIL;
-	bool		found_schema = false;
 
 	parse_import_options(stmt, &import_not_null, &import_default);
 	if (import_default)
@@ -315,22 +371,11 @@ import_mysql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 				 errmsg("option \"import_default\" is not supported for MySQL servers"),
 				 errdetail("MySQL default expressions are not PostgreSQL expressions.")));
 
-	grant_route(server, GetUserId(), false, &route);
-	conn = grant_get_connection(server, GetUserId(), route.endpoint);
+	conn = import_connect(stmt, server,
+						  "SELECT 1 FROM information_schema.SCHEMATA "
+						  "WHERE BINARY SCHEMA_NAME = BINARY $1");
 	adapter = grant_connection_adapter(conn);
-
 	param[0] = stmt->remote_schema;
-	query = adapter->query(grant_connection_remote(conn),
-						   "SELECT 1 FROM information_schema.SCHEMATA "
-						   "WHERE BINARY SCHEMA_NAME = BINARY $1",
-						   NULL, 1, param, false);
-	while (adapter->next_row(query, values, NULL, 1))
-		found_schema = true;
-	if (!found_schema)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_SCHEMA_NOT_FOUND),
-				 errmsg("schema \"%s\" is not present on foreign server \"%s\"",
-						stmt->remote_schema, server->servername)));
 
 	initStringInfo(&sql);
 	appendStringInfoString(&sql,
@@ -346,25 +391,11 @@ import_mysql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 
 	query = adapter->query(grant_connection_remote(conn), sql.data, NULL, 1,
 						   param, false);
-	initStringInfo(&cmd);
+	init_tables(&tables, stmt, server);
 	while (adapter->next_row(query, values, NULL, 10))
 	{
-		char	   *relname = values[0];
-
-		if (current == NULL || strcmp(current, relname) != 0)
-		{
-			if (current != NULL)
-				commands = lappend(commands,
-								   finish_table(&cmd, server, stmt, current));
-			current = pstrdup(relname);
-			resetStringInfo(&cmd);
-			appendStringInfo(&cmd, "CREATE FOREIGN TABLE %s (",
-							 quote_identifier(current));
-		}
-		else
-			appendStringInfoChar(&cmd, ',');
-
-		appendStringInfo(&cmd, "\n  %s %s OPTIONS (column_name %s%s)",
+		begin_column(&tables, values[0]);
+		appendStringInfo(&tables.cmd, "\n  %s %s OPTIONS (column_name %s%s)",
 						 quote_identifier(values[1]),
 						 mysql_type(values[2], values[3], values[5], values[6],
 									values[7], values[8]),
@@ -372,9 +403,7 @@ import_mysql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 						 values[9] && strcmp(values[9], "PRI") == 0 ?
 						 ", key 'true'" : "");
 		if (import_not_null && values[4] && strcmp(values[4], "NO") == 0)
-			appendStringInfoString(&cmd, " NOT NULL");
+			appendStringInfoString(&tables.cmd, " NOT NULL");
 	}
-	if (current != NULL)
-		commands = lappend(commands, finish_table(&cmd, server, stmt, current));
-	return commands;
+	return finish_tables(&tables);
 }
