@@ -48,6 +48,8 @@ static const char *rel_display_name(PlannerInfo *root, RelOptInfo *rel);
 static bool join_is_shippable(PlannerInfo *root, RelOptInfo *joinrel,
 							  RelOptInfo *outerrel, RelOptInfo *innerrel,
 							  JoinType jointype, JoinPathExtraData *extra);
+static void move_side_conds(GrantRelInfo *info, GrantRelInfo *kept,
+							GrantRelInfo *nullable);
 static void estimate_join(PlannerInfo *root, RelOptInfo *joinrel);
 static void add_sorted_path(PlannerInfo *root, RelOptInfo *rel, bool is_join);
 static bool is_sent_as_param(PlannerInfo *root, RelOptInfo *rel, Expr *expr);
@@ -184,17 +186,11 @@ join_is_shippable(PlannerInfo *root, RelOptInfo *joinrel,
 			jt = "INNER";
 			break;
 		case JOIN_LEFT:
-			info->joinclauses = list_concat(info->joinclauses,
-											iinfo->remote_conds);
-			info->remote_conds = list_concat(info->remote_conds,
-											 oinfo->remote_conds);
+			move_side_conds(info, oinfo, iinfo);
 			jt = "LEFT";
 			break;
 		case JOIN_RIGHT:
-			info->joinclauses = list_concat(info->joinclauses,
-											oinfo->remote_conds);
-			info->remote_conds = list_concat(info->remote_conds,
-											 iinfo->remote_conds);
+			move_side_conds(info, iinfo, oinfo);
 			jt = "RIGHT";
 			break;
 		case JOIN_FULL:
@@ -222,6 +218,17 @@ join_is_shippable(PlannerInfo *root, RelOptInfo *joinrel,
 	info->relation_index = 0;
 	info->pushdown_safe = true;
 	return true;
+}
+
+/*
+ * The sides' WHERE clauses of an outer join: the side that keeps all its
+ * rows filters in WHERE, the null-extended side's filter goes into ON.
+ */
+static void
+move_side_conds(GrantRelInfo *info, GrantRelInfo *kept, GrantRelInfo *nullable)
+{
+	info->joinclauses = list_concat(info->joinclauses, nullable->remote_conds);
+	info->remote_conds = list_concat(info->remote_conds, kept->remote_conds);
 }
 
 /* rows, width and remote costs of a shipped join (see plan.c's model) */
