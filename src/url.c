@@ -92,6 +92,8 @@ static void percent_encode(StringInfo buf, const char *s, const char *keep);
 static int	parse_port(const char *s, int len);
 static const MysqlParam *find_mysql_param(const char *name);
 static char *nonempty_or_null(const char *s);
+static void bad_param_value(const MysqlParam *param, const char *value,
+							const char *hint) pg_attribute_noreturn();
 
 /*
  * Which adapter a URL's scheme names.  Returns false for a string with no
@@ -480,11 +482,8 @@ grant_mysql_param(const char *name, const char *value,
 				n = strtol(value, &endp, 10);
 				if (errno != 0 || *endp != '\0' || n <= 0 || n > INT_MAX ||
 					!isdigit((unsigned char) value[0]))
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("invalid value for MySQL connection parameter \"%s\": \"%s\"",
-									param->name, value),
-							 errhint("Give a positive number of seconds.")));
+					bad_param_value(param, value,
+									"Give a positive number of seconds.");
 				*canon_value = psprintf("%ld", n);
 			}
 			break;
@@ -493,11 +492,8 @@ grant_mysql_param(const char *name, const char *value,
 				bool		b;
 
 				if (!parse_bool(value, &b))
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("invalid value for MySQL connection parameter \"%s\": \"%s\"",
-									param->name, value),
-							 errhint("Give a Boolean value such as true or false.")));
+					bad_param_value(param, value,
+									"Give a Boolean value such as true or false.");
 				*canon_value = pstrdup(b ? "true" : "false");
 			}
 			break;
@@ -506,15 +502,27 @@ grant_mysql_param(const char *name, const char *value,
 				if (pg_strcasecmp(value, ssl_modes[i]) == 0)
 					break;
 			if (ssl_modes[i] == NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid value for MySQL connection parameter \"%s\": \"%s\"",
-								param->name, value),
-						 errhint("Valid values are DISABLED, PREFERRED, REQUIRED, VERIFY_CA and VERIFY_IDENTITY.")));
+				bad_param_value(param, value,
+								"Valid values are DISABLED, PREFERRED, REQUIRED, VERIFY_CA and VERIFY_IDENTITY.");
 			*canon_value = pstrdup(ssl_modes[i]);
 			break;
 	}
 	return true;
+}
+
+/*
+ * The error for a value a parameter does not take.  Only the checked
+ * kinds (seconds, Boolean, ssl-mode) get here, never a secret, so the
+ * value may be shown.
+ */
+static void
+bad_param_value(const MysqlParam *param, const char *value, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid value for MySQL connection parameter \"%s\": \"%s\"",
+					param->name, value),
+			 errhint("%s", hint)));
 }
 
 /* The known MySQL connection parameters, comma-separated, for hints. */
