@@ -100,6 +100,8 @@ static void append_array(StringInfo buf, GrantAdapterKind dialect,
 static void refuse_for_mysql(const char *what, const char *why)
 			pg_attribute_noreturn();
 static bool is_ident_byte(unsigned char c);
+static int	skip_quoted(const unsigned char *s, int len, int i,
+						unsigned char q, bool escapes);
 static int	lex_template(const char *sql, int len, LexMode mode,
 						 Placeholder **found, const char **error);
 static List *placeholders_of(GrantAdapterKind dialect, const char *sql,
@@ -685,6 +687,37 @@ is_ident_byte(unsigned char c)
 }
 
 /*
+ * The end of the quoted run that opens with quote byte q at s[i]: the
+ * index just past its closing quote, or -1 when it is not closed.  The
+ * quote doubled stands for itself; with escapes, a backslash escapes the
+ * byte after it.
+ */
+static int
+skip_quoted(const unsigned char *s, int len, int i, unsigned char q,
+			bool escapes)
+{
+	for (i++;; i++)
+	{
+		if (i >= len)
+			return -1;
+		if (escapes && s[i] == '\\')
+		{
+			i++;
+			continue;
+		}
+		if (s[i] == q)
+		{
+			if (i + 1 < len && s[i + 1] == q)
+			{
+				i++;
+				continue;
+			}
+			return i + 1;
+		}
+	}
+}
+
+/*
  * Find the placeholders of a template read in one mode: '?' and '$n'
  * outside string literals, quoted identifiers, comments and (PostgreSQL)
  * dollar quotes.  A '$' that continues an identifier is not a placeholder.
@@ -713,60 +746,28 @@ lex_template(const char *sql, int len, LexMode mode, Placeholder **found,
 		{
 			/* a string literal */
 			bool		escapes;
-			unsigned char q = c;
 
 			if (pg)
 				escapes = i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
 					!(i > 1 && is_ident_byte(s[i - 2]));
 			else
 				escapes = mode.backslash_escapes;
-			for (i++;; i++)
+			i = skip_quoted(s, len, i, c, escapes);
+			if (i < 0)
 			{
-				if (i >= len)
-				{
-					*error = "unterminated quoted string";
-					return -1;
-				}
-				if (escapes && s[i] == '\\')
-				{
-					i++;
-					continue;
-				}
-				if (s[i] == q)
-				{
-					if (i + 1 < len && s[i + 1] == q)
-					{
-						i++;
-						continue;
-					}
-					break;
-				}
+				*error = "unterminated quoted string";
+				return -1;
 			}
-			i++;
 		}
 		else if (c == '"' || (c == '`' && !pg))
 		{
 			/* a quoted identifier; the quote doubled stands for itself */
-			unsigned char q = c;
-
-			for (i++;; i++)
+			i = skip_quoted(s, len, i, c, false);
+			if (i < 0)
 			{
-				if (i >= len)
-				{
-					*error = "unterminated quoted identifier";
-					return -1;
-				}
-				if (s[i] == q)
-				{
-					if (i + 1 < len && s[i + 1] == q)
-					{
-						i++;
-						continue;
-					}
-					break;
-				}
+				*error = "unterminated quoted identifier";
+				return -1;
 			}
-			i++;
 		}
 		else if (c == '-' && i + 1 < len && s[i + 1] == '-' &&
 				 (pg || i + 2 >= len || s[i + 2] <= ' '))
