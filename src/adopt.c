@@ -133,6 +133,8 @@ static char *build_url(AdoptSource source, ForeignServer *server,
 					   List *mapping, const char *mysql_dbname);
 static void append_keyword(StringInfo buf, const char *kw, const char *val);
 static void append_encoded(StringInfo buf, const char *s);
+static void append_mysql_url_start(StringInfo buf, const char *user,
+								   const char *password);
 static void register_writer(const char *database, AdoptSource source,
 							const char *url);
 static Oid	find_or_create_server(const char *database, Oid grant_fdw,
@@ -366,17 +368,7 @@ build_url(AdoptSource source, ForeignServer *server, List *mapping,
 		char	   *port = grant_get_option(server->options, "port");
 		bool		first = true;
 
-		appendStringInfoString(&buf, "mysql://");
-		if (user != NULL)
-		{
-			append_encoded(&buf, user);
-			if (password != NULL)
-			{
-				appendStringInfoChar(&buf, ':');
-				append_encoded(&buf, password);
-			}
-			appendStringInfoChar(&buf, '@');
-		}
+		append_mysql_url_start(&buf, user, password);
 		/* mysql_fdw's defaults, explicit: grant would take a socket */
 		if (host == NULL)
 			host = "127.0.0.1";
@@ -421,17 +413,7 @@ build_url(AdoptSource source, ForeignServer *server, List *mapping,
 				user = ep->user;
 			if (ep->user != NULL)
 				rest = strchr(rest, '@') + 1;
-			appendStringInfoString(&buf, "mysql://");
-			if (user != NULL)
-			{
-				append_encoded(&buf, user);
-				if (password != NULL)
-				{
-					appendStringInfoChar(&buf, ':');
-					append_encoded(&buf, password);
-				}
-				appendStringInfoChar(&buf, '@');
-			}
+			append_mysql_url_start(&buf, user, password);
 			appendStringInfoString(&buf, rest);
 			return buf.data;
 		}
@@ -493,6 +475,22 @@ append_keyword(StringInfo buf, const char *kw, const char *val)
 		appendStringInfoChar(buf, *p);
 	}
 	appendStringInfoChar(buf, '\'');
+}
+
+/* "mysql://" and the credentials (percent-encoded) with their '@', if any */
+static void
+append_mysql_url_start(StringInfo buf, const char *user, const char *password)
+{
+	appendStringInfoString(buf, "mysql://");
+	if (user == NULL)
+		return;
+	append_encoded(buf, user);
+	if (password != NULL)
+	{
+		appendStringInfoChar(buf, ':');
+		append_encoded(buf, password);
+	}
+	appendStringInfoChar(buf, '@');
 }
 
 /* percent-encoding of everything but RFC 3986's unreserved characters */
