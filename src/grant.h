@@ -24,6 +24,7 @@
 #include "utils/rel.h"
 
 struct ExplainState;
+struct LWLock;
 
 #define GRANT_SCHEMA			"grant_fdw"
 #define GRANT_REGISTRY_TABLE	"endpoints"
@@ -679,6 +680,27 @@ extern List *grant_shards_for_values(const char *database, List *shards,
 									 Oid key_type, int32 key_typmod,
 									 List *values);
 extern void grant_shard_check_update(Oid relid, List *target_attrs);
+
+/* in shmem.c */
+
+/*
+ * A table in shared memory when grant is preloaded, else in each backend
+ * (see shmem.c).  The owner fills in the first four fields; shmem.c sets
+ * the last two.
+ */
+typedef struct GrantSharedTable
+{
+	const char *name;			/* of its shared memory */
+	const char *tranche;		/* LWLock tranche of its one lock, or NULL */
+	Size		(*size) (int nbackends);	/* bytes for so many backends */
+	/* set up zeroed memory; lock is NULL in a backend's own table */
+	void		(*init) (void *table, int nbackends, struct LWLock *lock);
+	void	   *table;			/* NULL until attached or first used */
+	bool		shared;			/* in shared memory */
+} GrantSharedTable;
+
+extern void grant_shared_table_register(GrantSharedTable *def);
+extern void *grant_shared_table(GrantSharedTable *def);
 
 /* in health.c */
 extern void grant_health_init(void);

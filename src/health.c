@@ -22,11 +22,8 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "storage/ipc.h"
 #include "storage/lwlock.h"
-#include "storage/shmem.h"
 #include "utils/builtins.h"
-#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "grant.h"
@@ -52,13 +49,8 @@ typedef struct HealthTable
 	HealthEntry entries[HEALTH_SLOTS];
 } HealthTable;
 
-static HealthTable *health = NULL;
-static bool health_shared = false;
-static shmem_request_hook_type prev_shmem_request_hook = NULL;
-static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
-
-static void health_shmem_request(void);
-static void health_shmem_startup(void);
+static Size health_size(int nbackends);
+static void health_init(void *table, int nbackends, LWLock *lock);
 static HealthTable *health_table(void);
 static HealthEntry *find_entry(HealthTable *table, const GrantEndpoint *ep,
 							   bool create);
@@ -66,59 +58,40 @@ static void make_key(const GrantEndpoint *ep, char *key);
 static void lock_table(HealthTable *table, LWLockMode mode);
 static void unlock_table(HealthTable *table);
 
+static GrantSharedTable health = {
+	"grant endpoint health", "grant_health", health_size, health_init
+};
+
 /* called from _PG_init: shared memory only while preloading */
 void
 grant_health_init(void)
 {
-	if (!process_shared_preload_libraries_in_progress)
-		return;
-	prev_shmem_request_hook = shmem_request_hook;
-	shmem_request_hook = health_shmem_request;
-	prev_shmem_startup_hook = shmem_startup_hook;
-	shmem_startup_hook = health_shmem_startup;
+	grant_shared_table_register(&health);
+}
+
+static Size
+health_size(int nbackends)
+{
+	return sizeof(HealthTable);
 }
 
 static void
-health_shmem_request(void)
+health_init(void *table, int nbackends, LWLock *lock)
 {
-	if (prev_shmem_request_hook)
-		prev_shmem_request_hook();
-	RequestAddinShmemSpace(MAXALIGN(sizeof(HealthTable)));
-	RequestNamedLWLockTranche("grant_health", 1);
-}
-
-static void
-health_shmem_startup(void)
-{
-	bool		found;
-
-	if (prev_shmem_startup_hook)
-		prev_shmem_startup_hook();
-
-	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
-	health = ShmemInitStruct("grant endpoint health", sizeof(HealthTable), &found);
-	if (!found)
-	{
-		MemSet(health, 0, sizeof(HealthTable));
-		health->lock = &(GetNamedLWLockTranche("grant_health"))->lock;
-	}
-	LWLockRelease(AddinShmemInitLock);
-	health_shared = true;
+	((HealthTable *) table)->lock = lock;
 }
 
 /* the shared table, or this backend's own, created on first use */
 static HealthTable *
 health_table(void)
 {
-	if (health == NULL)
-		health = MemoryContextAllocZero(TopMemoryContext, sizeof(HealthTable));
-	return health;
+	return (HealthTable *) grant_shared_table(&health);
 }
 
 bool
 grant_health_is_shared(void)
 {
-	return health_shared;
+	return health.shared;
 }
 
 static void

@@ -34,12 +34,9 @@
 #include "miscadmin.h"
 #include "port/atomics.h"
 #include "storage/backendid.h"
-#include "storage/ipc.h"
 #include "storage/lwlock.h"
-#include "storage/shmem.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
-#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "grant.h"
@@ -71,18 +68,12 @@ typedef struct ProgressTable
 	ProgressEntry entries[FLEXIBLE_ARRAY_MEMBER];
 } ProgressTable;
 
-static ProgressTable *progress = NULL;
-static bool progress_shared = false;
-static shmem_request_hook_type prev_shmem_request_hook = NULL;
-static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
 /* transaction nesting level that started each of this backend's entries */
 static int	entry_level[PROGRESS_PER_BACKEND];
 
 static Size progress_size(int nbackends);
-static void progress_shmem_request(void);
-static void progress_shmem_startup(void);
-static void progress_table_init(ProgressTable *table, int nbackends);
+static void progress_table_init(void *table, int nbackends, LWLock *lock);
 static ProgressEntry *own_entries(void);
 static void release_entry(ProgressEntry *entry);
 static void progress_xact_callback(XactEvent event, void *arg);
@@ -90,18 +81,18 @@ static void progress_subxact_callback(SubXactEvent event,
 									  SubTransactionId mySubid,
 									  SubTransactionId parentSubid, void *arg);
 
+/* without a lock: see the header */
+static GrantSharedTable progress = {
+	"grant scan progress", NULL, progress_size, progress_table_init
+};
+
 /* called from _PG_init: shared memory only while preloading */
 void
 grant_progress_init(void)
 {
 	RegisterXactCallback(progress_xact_callback, NULL);
 	RegisterSubXactCallback(progress_subxact_callback, NULL);
-	if (!process_shared_preload_libraries_in_progress)
-		return;
-	prev_shmem_request_hook = shmem_request_hook;
-	shmem_request_hook = progress_shmem_request;
-	prev_shmem_startup_hook = shmem_startup_hook;
-	shmem_startup_hook = progress_shmem_startup;
+	grant_shared_table_register(&progress);
 }
 
 static Size
@@ -113,36 +104,11 @@ progress_size(int nbackends)
 }
 
 static void
-progress_shmem_request(void)
+progress_table_init(void *arg, int nbackends, LWLock *lock)
 {
-	if (prev_shmem_request_hook)
-		prev_shmem_request_hook();
-	RequestAddinShmemSpace(MAXALIGN(progress_size(MaxBackends)));
-}
-
-static void
-progress_shmem_startup(void)
-{
-	bool		found;
-
-	if (prev_shmem_startup_hook)
-		prev_shmem_startup_hook();
-
-	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
-	progress = ShmemInitStruct("grant scan progress", progress_size(MaxBackends),
-							   &found);
-	if (!found)
-		progress_table_init(progress, MaxBackends);
-	LWLockRelease(AddinShmemInitLock);
-	progress_shared = true;
-}
-
-static void
-progress_table_init(ProgressTable *table, int nbackends)
-{
+	ProgressTable *table = (ProgressTable *) arg;
 	int			i;
 
-	MemSet(table, 0, progress_size(nbackends));
 	table->nbackends = nbackends;
 	for (i = 0; i < nbackends * PROGRESS_PER_BACKEND; i++)
 	{
@@ -158,16 +124,13 @@ progress_table_init(ProgressTable *table, int nbackends)
 static ProgressEntry *
 own_entries(void)
 {
-	if (progress == NULL)
-	{
-		progress = MemoryContextAlloc(TopMemoryContext, progress_size(1));
-		progress_table_init(progress, 1);
-	}
-	if (!progress_shared)
-		return progress->entries;
-	if (MyBackendId == InvalidBackendId || MyBackendId > progress->nbackends)
+	ProgressTable *table = (ProgressTable *) grant_shared_table(&progress);
+
+	if (!progress.shared)
+		return table->entries;
+	if (MyBackendId == InvalidBackendId || MyBackendId > table->nbackends)
 		return NULL;
-	return &progress->entries[(MyBackendId - 1) * PROGRESS_PER_BACKEND];
+	return &table->entries[(MyBackendId - 1) * PROGRESS_PER_BACKEND];
 }
 
 /*
@@ -253,7 +216,7 @@ progress_xact_callback(XactEvent event, void *arg)
 	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
 		event != XACT_EVENT_PREPARE)
 		return;
-	if (progress == NULL || (entries = own_entries()) == NULL)
+	if (progress.table == NULL || (entries = own_entries()) == NULL)
 		return;
 	for (i = 0; i < PROGRESS_PER_BACKEND; i++)
 		release_entry(&entries[i]);
@@ -269,7 +232,7 @@ progress_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 
 	if (event != SUBXACT_EVENT_ABORT_SUB)
 		return;
-	if (progress == NULL || (entries = own_entries()) == NULL)
+	if (progress.table == NULL || (entries = own_entries()) == NULL)
 		return;
 	level = GetCurrentTransactionNestLevel();
 	for (i = 0; i < PROGRESS_PER_BACKEND; i++)
@@ -289,18 +252,18 @@ Datum
 grant_progress(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ProgressTable *table = (ProgressTable *) grant_shared_table(&progress);
 	int			n;
 	int			i;
 	bool		read_all;
 
 	InitMaterializedSRF(fcinfo, 0);
-	(void) own_entries();
-	n = progress->nbackends * PROGRESS_PER_BACKEND;
+	n = table->nbackends * PROGRESS_PER_BACKEND;
 	read_all = has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS);
 
 	for (i = 0; i < n; i++)
 	{
-		ProgressEntry *entry = &progress->entries[i];
+		ProgressEntry *entry = &table->entries[i];
 		ProgressEntry copy;
 		Datum		values[10];
 		bool		nulls[10];
@@ -333,7 +296,7 @@ grant_progress(PG_FUNCTION_ARGS)
 		values[6] = Int64GetDatum((int64) pg_atomic_read_u64(&entry->rows));
 		values[7] = BoolGetDatum(copy.done);
 		values[8] = TimestampTzGetDatum(copy.started);
-		values[9] = BoolGetDatum(progress_shared);
+		values[9] = BoolGetDatum(progress.shared);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

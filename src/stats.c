@@ -37,11 +37,8 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "port/atomics.h"
-#include "storage/ipc.h"
 #include "storage/lwlock.h"
-#include "storage/shmem.h"
 #include "utils/builtins.h"
-#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "grant.h"
@@ -72,17 +69,12 @@ typedef struct StatTable
 	GrantStatSlot slots[STAT_SLOTS];
 } StatTable;
 
-static StatTable *stats = NULL;
-static bool stats_shared = false;
-static shmem_request_hook_type prev_shmem_request_hook = NULL;
-static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
 /* the slot of the adapter call running for a part, or NULL */
 GrantStatSlot *volatile grant_stats_active = NULL;
 
-static void stats_shmem_request(void);
-static void stats_shmem_startup(void);
-static void stats_table_init(StatTable *table);
+static Size stats_size(int nbackends);
+static void stats_table_init(void *table, int nbackends, LWLock *lock);
 static StatTable *stats_table(void);
 static GrantStatSlot *find_slot(StatTable *table, int adapter,
 								const char *label, bool create, int role);
@@ -92,54 +84,32 @@ static void stats_subxact_callback(SubXactEvent event,
 								   SubTransactionId parentSubid, void *arg);
 static void count_error(void);
 
+static GrantSharedTable stats = {
+	"grant endpoint statistics", "grant_stats", stats_size, stats_table_init
+};
+
 /* called from _PG_init: shared memory only while preloading */
 void
 grant_stats_init(void)
 {
 	RegisterXactCallback(stats_xact_callback, NULL);
 	RegisterSubXactCallback(stats_subxact_callback, NULL);
-	if (!process_shared_preload_libraries_in_progress)
-		return;
-	prev_shmem_request_hook = shmem_request_hook;
-	shmem_request_hook = stats_shmem_request;
-	prev_shmem_startup_hook = shmem_startup_hook;
-	shmem_startup_hook = stats_shmem_startup;
+	grant_shared_table_register(&stats);
+}
+
+static Size
+stats_size(int nbackends)
+{
+	return sizeof(StatTable);
 }
 
 static void
-stats_shmem_request(void)
+stats_table_init(void *arg, int nbackends, LWLock *lock)
 {
-	if (prev_shmem_request_hook)
-		prev_shmem_request_hook();
-	RequestAddinShmemSpace(MAXALIGN(sizeof(StatTable)));
-	RequestNamedLWLockTranche("grant_stats", 1);
-}
-
-static void
-stats_shmem_startup(void)
-{
-	bool		found;
-
-	if (prev_shmem_startup_hook)
-		prev_shmem_startup_hook();
-
-	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
-	stats = ShmemInitStruct("grant endpoint statistics", sizeof(StatTable), &found);
-	if (!found)
-	{
-		stats_table_init(stats);
-		stats->lock = &(GetNamedLWLockTranche("grant_stats"))->lock;
-	}
-	LWLockRelease(AddinShmemInitLock);
-	stats_shared = true;
-}
-
-static void
-stats_table_init(StatTable *table)
-{
+	StatTable  *table = (StatTable *) arg;
 	int			i;
 
-	MemSet(table, 0, sizeof(StatTable));
+	table->lock = lock;
 	for (i = 0; i < STAT_SLOTS; i++)
 	{
 		GrantStatSlot *slot = &table->slots[i];
@@ -160,12 +130,7 @@ stats_table_init(StatTable *table)
 static StatTable *
 stats_table(void)
 {
-	if (stats == NULL)
-	{
-		stats = MemoryContextAllocZero(TopMemoryContext, sizeof(StatTable));
-		stats_table_init(stats);
-	}
-	return stats;
+	return (StatTable *) grant_shared_table(&stats);
 }
 
 /*
@@ -370,7 +335,7 @@ grant_stat_endpoints(PG_FUNCTION_ARGS)
 		values[8] = Int64GetDatum((int64) pg_atomic_read_u64(&slot->failovers));
 		values[9] = Int64GetDatum((int64) pg_atomic_read_u64(&slot->connections));
 		values[10] = Float8GetDatum((double) pg_atomic_read_u64(&slot->remote_us) / 1000.0);
-		values[11] = BoolGetDatum(stats_shared);
+		values[11] = BoolGetDatum(stats.shared);
 		values[12] = TimestampTzGetDatum(reset_at);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
