@@ -92,6 +92,8 @@ static void percent_encode(StringInfo buf, const char *s, const char *keep);
 static int	parse_port(const char *s, int len);
 static const MysqlParam *find_mysql_param(const char *name);
 static char *nonempty_or_null(const char *s);
+static void clear_connection_fields(GrantEndpoint *ep,
+									GrantAdapterKind adapter);
 static void bad_param_value(const MysqlParam *param, const char *value,
 							const char *hint) pg_attribute_noreturn();
 
@@ -145,6 +147,19 @@ grant_url_adapter(const char *url, GrantAdapterKind *kind)
 	return false;
 }
 
+/* ep's connection fields before parsing: the adapter's defaults, no options */
+static void
+clear_connection_fields(GrantEndpoint *ep, GrantAdapterKind adapter)
+{
+	ep->adapter = adapter;
+	ep->host = NULL;
+	ep->port = 0;
+	ep->dbname = NULL;
+	ep->user = NULL;
+	ep->password = NULL;
+	ep->options = NIL;
+}
+
 /*
  * Parse a postgres:// or postgresql:// URI or a libpq keyword string into
  * ep's connection fields (host, port, dbname, user, password, options) and
@@ -188,13 +203,7 @@ grant_pg_parse_url(const char *url, GrantEndpoint *ep)
 				 masked ? errhint("Quoted parts of the input are masked so that no password is shown.") : 0));
 	}
 
-	ep->adapter = GRANT_ADAPTER_POSTGRESQL;
-	ep->host = NULL;
-	ep->port = 0;
-	ep->dbname = NULL;
-	ep->user = NULL;
-	ep->password = NULL;
-	ep->options = NIL;
+	clear_connection_fields(ep, GRANT_ADAPTER_POSTGRESQL);
 
 	PG_TRY();
 	{
@@ -282,13 +291,7 @@ grant_mysql_parse_url(const char *url, GrantEndpoint *ep)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("MySQL connection URL must start with \"mysql://\" or \"mariadb://\"")));
 
-	ep->adapter = GRANT_ADAPTER_MYSQL;
-	ep->host = NULL;
-	ep->port = 0;
-	ep->dbname = NULL;
-	ep->user = NULL;
-	ep->password = NULL;
-	ep->options = NIL;
+	clear_connection_fields(ep, GRANT_ADAPTER_MYSQL);
 
 	query = strchr(p, '?');
 	end = query ? query : p + strlen(p);
