@@ -70,35 +70,13 @@ SELECT to_regprocedure('grant_fdw.adopt_server(name, text)') IS NOT NULL AS has_
 SELECT has_function_privilege('public', 'grant_fdw.adopt_server(name, text)', 'EXECUTE') AS public_may_adopt;
 
 -- the updated extension has the same members as a fresh one
-CREATE FUNCTION extension_members() RETURNS SETOF text LANGUAGE sql AS $$
-  SELECT pg_describe_object(d.classid, d.objid, d.objsubid)
-         || coalesce(' ' || (SELECT md5(p.prosrc || coalesce(array_to_string(p.proconfig, ','), '')
-                                        || p.provolatile::text || p.proisstrict::text
-                                        || pg_get_function_arguments(p.oid)
-                                        || coalesce(array_to_string(p.proacl::text[], ','), ''))
-                               FROM pg_proc p
-                              WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid), '')
-    FROM pg_depend d
-   WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
-     AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'grant')
-   ORDER BY 1 $$;
+\i sql/include/extension_members.sql
 SELECT string_agg(m, E'\n') AS members_updated FROM extension_members() m \gset
 
 \c grant_upgrade_new
 CREATE EXTENSION "grant";
 SELECT extversion FROM pg_extension WHERE extname = 'grant';
-CREATE FUNCTION extension_members() RETURNS SETOF text LANGUAGE sql AS $$
-  SELECT pg_describe_object(d.classid, d.objid, d.objsubid)
-         || coalesce(' ' || (SELECT md5(p.prosrc || coalesce(array_to_string(p.proconfig, ','), '')
-                                        || p.provolatile::text || p.proisstrict::text
-                                        || pg_get_function_arguments(p.oid)
-                                        || coalesce(array_to_string(p.proacl::text[], ','), ''))
-                               FROM pg_proc p
-                              WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid), '')
-    FROM pg_depend d
-   WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
-     AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'grant')
-   ORDER BY 1 $$;
+\i sql/include/extension_members.sql
 SELECT count(*) > 30 AS many_members,
        string_agg(m, E'\n') = :'members_updated' AS same_members_as_updated
   FROM extension_members() m;
