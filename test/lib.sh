@@ -39,6 +39,8 @@ if [[ -z ${GRANT_TEST_DIR:-} || ! -f $GRANT_TEST_DIR/env ]]; then
 fi
 # shellcheck disable=SC1091
 source "$GRANT_TEST_DIR/env"
+# shellcheck source=test/nodes.sh
+source "$_grant_lib_dir/nodes.sh"
 
 _grant_tap_n=0
 _grant_tap_passed=0
@@ -47,23 +49,6 @@ _grant_tap_failed=0
 lpsql() {
     "$_grant_pgbin/psql" -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$GRANT_LOCAL_PORT" \
         -U postgres -d "${LDB:-postgres}" "$@"
-}
-
-_grant_node_port() {
-    case $1 in
-        local) echo "$GRANT_LOCAL_PORT" ;;
-        writer) echo "$GRANT_WRITER_PORT" ;;
-        reader) echo "$GRANT_READER_PORT" ;;
-        reader2) echo "$GRANT_READER2_PORT" ;;
-        shard1) echo "$GRANT_SHARD1_PORT" ;;
-        shard2) echo "$GRANT_SHARD2_PORT" ;;
-        mysql) echo "$GRANT_MYSQL_PORT" ;;
-        mysql_replica) echo "$GRANT_MYSQL_REPLICA_PORT" ;;
-        *)
-            echo "lib.sh: unknown node '$1'" >&2
-            return 2
-            ;;
-    esac
 }
 
 rpsql() {
@@ -76,7 +61,7 @@ rpsql() {
             return 2
             ;;
     esac
-    port=$(_grant_node_port "$node")
+    port=$(grant_node_port "$node")
     "$_grant_pgbin/psql" -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" \
         -U postgres -d app "$@"
 }

@@ -32,6 +32,9 @@ PG_NODES=(local writer reader reader2 shard1 shard2)
 MY_NODES=(mysql mysql_replica)
 REPL_USER=grant_repl
 
+# shellcheck source=test/nodes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/nodes.sh"
+
 log() { printf 'topology: %s\n' "$*" >&2; }
 die() {
     log "error: $*"
@@ -77,17 +80,7 @@ load_env_file() {
 }
 
 port_of() {
-    case $1 in
-        local) echo "$GRANT_LOCAL_PORT" ;;
-        writer) echo "$GRANT_WRITER_PORT" ;;
-        reader) echo "$GRANT_READER_PORT" ;;
-        reader2) echo "$GRANT_READER2_PORT" ;;
-        shard1) echo "$GRANT_SHARD1_PORT" ;;
-        shard2) echo "$GRANT_SHARD2_PORT" ;;
-        mysql) echo "$GRANT_MYSQL_PORT" ;;
-        mysql_replica) echo "$GRANT_MYSQL_REPLICA_PORT" ;;
-        *) die "unknown node '$1' (expected one of: ${PG_NODES[*]} ${MY_NODES[*]})" ;;
-    esac
+    grant_node_port "$1" || die "unknown node '$1' (expected one of: ${PG_NODES[*]} ${MY_NODES[*]})"
 }
 
 is_pg_node() { [[ " ${PG_NODES[*]} " == *" $1 "* ]]; }
