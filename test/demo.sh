@@ -8,13 +8,9 @@
 #   bash test/demo.sh FILE.sql     run another script the same way
 set -euo pipefail
 
-if ((EUID != 0)); then
-    if command -v sudo >/dev/null 2>&1; then
-        exec sudo -E bash "$0" "$@"
-    fi
-    echo "demo.sh: must run as root (it installs packages and the extension)" >&2
-    exit 1
-fi
+# shellcheck source=test/as_root.sh
+source "$(dirname "$0")/as_root.sh"
+grant_become_root demo.sh "it installs packages and the extension" "$@"
 
 cd "$(dirname "$0")/.."
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
