@@ -120,37 +120,30 @@ _grant_run_captured() {
     "$@" >"$out" 2>&1
 }
 
-ok() {
-    local desc=$1 out rc=0
-    shift
+# ok and nok: run CMD, its output kept for the diagnostics, and pass when it exits 0
+# (want=success) or non-zero (want=failure).
+_grant_expect_exit() {
+    local want=$1 desc=$2 out rc=0
+    shift 2
     out=$(mktemp)
     _grant_run_captured "$out" "$@" || rc=$?
-    if ((rc == 0)); then
+    if [[ ($want == success && $rc -eq 0) || ($want == failure && $rc -ne 0) ]]; then
         _grant_tap_result 1 "$desc"
     else
         _grant_tap_result 0 "$desc"
-        echo "#   command failed (exit $rc): $(_grant_mask "$*")"
+        if [[ $want == success ]]; then
+            echo "#   command failed (exit $rc): $(_grant_mask "$*")"
+        else
+            echo "#   command succeeded but was expected to fail: $(_grant_mask "$*")"
+        fi
         [[ -s $out ]] && _grant_tap_diag_block "output:" "$(<"$out")"
     fi
     rm -f -- "$out"
     return 0
 }
 
-nok() {
-    local desc=$1 out rc=0
-    shift
-    out=$(mktemp)
-    _grant_run_captured "$out" "$@" || rc=$?
-    if ((rc != 0)); then
-        _grant_tap_result 1 "$desc"
-    else
-        _grant_tap_result 0 "$desc"
-        echo "#   command succeeded but was expected to fail: $(_grant_mask "$*")"
-        [[ -s $out ]] && _grant_tap_diag_block "output:" "$(<"$out")"
-    fi
-    rm -f -- "$out"
-    return 0
-}
+ok() { _grant_expect_exit success "$@"; }
+nok() { _grant_expect_exit failure "$@"; }
 
 is() {
     local desc=$1 got=$2 expected=$3
