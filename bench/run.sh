@@ -27,13 +27,9 @@
 # measurement failed (its error is in the report), 2 on a usage error.
 set -euo pipefail
 
-if ((EUID != 0)); then
-    if command -v sudo >/dev/null 2>&1; then
-        exec sudo -E bash "$0" "$@"
-    fi
-    echo "bench/run.sh: must run as root (it installs the extension and starts servers)" >&2
-    exit 1
-fi
+# shellcheck source=../test/as_root.sh
+source "$(dirname "$0")/../test/as_root.sh"
+grant_become_root bench/run.sh "it installs the extension and starts servers" "$@"
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
