@@ -703,6 +703,146 @@ if ((sharding_ok)); then
     interleave "$pgbench_rounds" ryw_once lsn off lsn-nowait
 fi
 
+# 5. MySQL: grant against mysql_fdw on the same MariaDB --------------------------------------
+
+# mariadb client on the topology's MariaDB primary, as root over its socket
+my() { mariadb --socket="$GRANT_MYSQL_SOCKET" -u root -N -B app "$@"; }
+
+MY_SCAN_ROWS=$((SCAN_ROWS / 5))
+my_setup() {
+    my <<SQL
+DROP TABLE IF EXISTS bench_accounts, bench_scan, bench_insert;
+CREATE TABLE bench_accounts (aid int PRIMARY KEY, bid int, abalance int, filler char(84));
+INSERT INTO bench_accounts SELECT s, (s - 1) DIV 100000 + 1, (s * 37) % 10000 - 5000, ''
+  FROM (SELECT CAST(seq AS SIGNED) AS s FROM seq_1_to_$ACCOUNTS_ROWS) g;
+CREATE TABLE bench_scan (id int PRIMARY KEY, a int, b varchar(40), c double, d datetime);
+INSERT INTO bench_scan SELECT s, (s * 7919) % 1000003, md5(s), s / 7.0,
+  '2024-01-01 00:00:00' + INTERVAL s SECOND FROM (SELECT CAST(seq AS SIGNED) AS s FROM seq_1_to_$MY_SCAN_ROWS) g;
+CREATE TABLE bench_insert (id int PRIMARY KEY, a int, b varchar(40), c double, d datetime);
+SQL
+    [[ $(my -e 'SELECT count(*) FROM bench_accounts') == "$ACCOUNTS_ROWS" ]] || return 1
+    q local <<SQL
+\getenv pw BENCH_PW
+\getenv pwurl BENCH_PW_URL
+CREATE EXTENSION mysql_fdw;
+CREATE SERVER mf FOREIGN DATA WRAPPER mysql_fdw OPTIONS (host '127.0.0.1', port '$GRANT_MYSQL_PORT');
+CREATE USER MAPPING FOR postgres SERVER mf OPTIONS (username 'grant_test', password :'pw');
+CREATE FOREIGN TABLE mf_accounts (aid int, bid int, abalance int, filler char(84))
+    SERVER mf OPTIONS (dbname 'app', table_name 'bench_accounts');
+CREATE FOREIGN TABLE mf_scan (id int, a int, b text, c float8, d timestamp)
+    SERVER mf OPTIONS (dbname 'app', table_name 'bench_scan');
+CREATE FOREIGN TABLE mf_insert (id int, a int, b text, c float8, d timestamp)
+    SERVER mf OPTIONS (dbname 'app', table_name 'bench_insert');
+SELECT grant_fdw.establish_connection('mybench', 'mysql',
+    'mysql://grant_test:' || :'pwurl' || '@127.0.0.1:$GRANT_MYSQL_PORT/app');
+CREATE SERVER gm FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'mybench');
+CREATE FOREIGN TABLE gm_accounts (aid int OPTIONS (key 'true'), bid int, abalance int, filler char(84))
+    SERVER gm OPTIONS (table_name 'bench_accounts');
+CREATE FOREIGN TABLE gm_scan (id int OPTIONS (key 'true'), a int, b text, c float8, d timestamp)
+    SERVER gm OPTIONS (table_name 'bench_scan');
+CREATE FOREIGN TABLE gm_insert (id int OPTIONS (key 'true'), a int, b text, c float8, d timestamp)
+    SERVER gm OPTIONS (table_name 'bench_insert');
+SQL
+}
+
+mysql_ok=0
+if ((grant_ok)); then
+    log "MySQL: loading MariaDB ($ACCOUNTS_ROWS + $MY_SCAN_ROWS rows), mysql_fdw and grant"
+    if my_setup >"$work/my-setup.log" 2>&1; then
+        mysql_ok=1
+    else
+        record_error "mysql:setup" "$(first_error "$work/my-setup.log")"
+    fi
+fi
+
+for t in mf_accounts gm_accounts; do
+    printf '\\set aid random(1, %d)\nSELECT abalance FROM %s WHERE aid = :aid;\n' \
+        "$ACCOUNTS_ROWS" "$t" >"$work/lookup_$t.sql"
+done
+# my_lookup_once CONTENDER ROUND
+my_lookup_once() {
+    local who=$1 table out=$work/pgbench.out tps
+    case $who in
+        mysql_fdw) table=mf_accounts ;;
+        grant) table=gm_accounts ;;
+    esac
+    if PGOPTIONS='-c grant.role=writing' "$PGBIN/pgbench" -n -c 1 -j 1 -T "$pgbench_secs" -M simple \
+        -f "$work/lookup_$table.sql" -h 127.0.0.1 -p "$GRANT_LOCAL_PORT" -U postgres "$BENCH_DB" \
+        >"$out" 2>&1 && ! grep -q aborted "$out"; then
+        tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' "$out")
+        [[ ${2:-} != warmup && -n $tps ]] && record "mylookup:$who" "$tps"
+    else
+        record_error "mylookup:$who" "$(first_error "$out")"
+    fi
+    return 0
+}
+# my_scan_once CONTENDER ROUND: every row and column travels
+my_scan_once() {
+    local who=$1 table out=$work/myscan.out elapsed n
+    case $who in
+        mysql_fdw) table=mf_scan ;;
+        grant) table=gm_scan ;;
+    esac
+    if PGOPTIONS='-c grant.role=writing' q local >"$out" 2>&1 <<SQL; then
+SET jit = off;
+SELECT clock_timestamp() AS t0 \gset
+SELECT count(id) AS n FROM (SELECT * FROM $table OFFSET 0) s WHERE b IS NOT NULL AND c IS NOT NULL AND d IS NOT NULL AND a IS NOT NULL \gset
+SELECT 'elapsed=' || extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) || ' n=' || :n;
+SQL
+        elapsed=$(sed -n 's/^elapsed=\([0-9.]*\) .*/\1/p' "$out")
+        n=$(sed -n 's/^elapsed=[0-9.]* n=//p' "$out")
+        if [[ $n != "$MY_SCAN_ROWS" ]]; then
+            record_error "myscan:$who" "counted $n rows, expected $MY_SCAN_ROWS"
+        elif [[ ${2:-} != warmup ]]; then
+            record "myscan:$who" "$elapsed"
+        fi
+    else
+        record_error "myscan:$who" "$(first_error "$out") [statement: SELECT ... FROM $table]"
+    fi
+    return 0
+}
+# my_insert_once CONTENDER ROUND: 100,000 rows (mysql_fdw inserts them one by one)
+my_insert_once() {
+    local who=$1 table out=$work/myinsert.out elapsed n
+    case $who in
+        mysql_fdw) table=mf_insert ;;
+        grant) table=gm_insert ;;
+    esac
+    my -e 'TRUNCATE bench_insert'
+    if q local >"$out" 2>&1 <<SQL; then
+SET jit = off;
+SELECT clock_timestamp() AS t0 \gset
+INSERT INTO $table SELECT i, i % 1000, md5(i::text), i / 3.0,
+    timestamp '2024-01-01 00:00:00' + i * interval '1 second' FROM generate_series(1, $INSERT_ROWS) i;
+SELECT 'elapsed=' || extract(epoch FROM clock_timestamp() - :'t0'::timestamptz);
+SQL
+        elapsed=$(sed -n 's/^elapsed=//p' "$out")
+        n=$(my -e 'SELECT count(*) FROM bench_insert')
+        if [[ $n != "$INSERT_ROWS" ]]; then
+            record_error "myinsert:$who" "MariaDB holds $n rows after the INSERT, expected $INSERT_ROWS"
+        elif [[ ${2:-} != warmup ]]; then
+            record "myinsert:$who" "$elapsed"
+        fi
+    else
+        record_error "myinsert:$who" "$(first_error "$out") [statement: INSERT INTO $table SELECT ...]"
+    fi
+    return 0
+}
+
+if ((mysql_ok)); then
+    log "MySQL lookups: $pgbench_rounds rounds x 2 x ${pgbench_secs} s"
+    my_lookup_once mysql_fdw warmup
+    my_lookup_once grant warmup
+    interleave "$pgbench_rounds" my_lookup_once mysql_fdw grant
+    log "MySQL scans: $rounds rounds"
+    my_scan_once mysql_fdw warmup
+    my_scan_once grant warmup
+    interleave "$rounds" my_scan_once mysql_fdw grant
+    log "MySQL INSERT: $rounds rounds"
+    interleave "$rounds" my_insert_once mysql_fdw grant
+    my -e 'TRUNCATE bench_insert'
+fi
+
 # --- report -----------------------------------------------------------------------------
 
 median() {
@@ -857,6 +997,16 @@ lookup_name() {
         echo "| the same loop, read_your_writes = off (tps) | $(cell ryw:off 1) |"
         echo "| the same loop, lsn with replica_wait = 0 (tps) | $(cell ryw:lsn-nowait 1) |"
     fi
+    if ((mysql_ok)); then
+        echo
+        echo "## 5. MySQL (MariaDB): grant against mysql_fdw"
+        echo
+        echo "| measurement | mysql_fdw | grant |"
+        echo "|---|---:|---:|"
+        echo "| primary-key lookup, pgbench 1 client (tps) | $(cell mylookup:mysql_fdw 1) | $(cell mylookup:grant 1) |"
+        echo "| full scan of $MY_SCAN_ROWS rows x 5 columns (s) | $(cell myscan:mysql_fdw 3) | $(cell myscan:grant 3) |"
+        echo "| INSERT ... SELECT of $INSERT_ROWS rows (s) | $(cell myinsert:mysql_fdw 3) | $(cell myinsert:grant 3) |"
+    fi
     echo
     echo "## Ratios and targets"
     echo
@@ -880,6 +1030,14 @@ lookup_name() {
             scan:grant-auto scan:postgres_fdw '<=' 0.5 3
         ratio_row "INSERT time, grant / postgres_fdw batch_size 100" \
             insert:grant insert:postgres_fdw-b100 '<=' 1.0 3
+        if ((mysql_ok)); then
+            ratio_row "MySQL lookup tps, grant / mysql_fdw" \
+                mylookup:grant mylookup:mysql_fdw '>=' 1.0 2
+            ratio_row "MySQL full scan time, grant / mysql_fdw" \
+                myscan:grant myscan:mysql_fdw '<=' 1.0 3
+            ratio_row "MySQL INSERT time, grant / mysql_fdw" \
+                myinsert:grant myinsert:mysql_fdw '<=' 1.0 3
+        fi
         if ((sharding_ok)); then
             ratio_row "fan-out over 4 shards / one shard's time" \
                 fanout:grant-fanout fanout:one-shard '<=' 1.3 3
