@@ -5,8 +5,8 @@
 # (round 1: A B C, round 2: B C A, ...) and the median of the rounds is reported, because a
 # shared machine is noisy.
 #
-#   bash bench/run.sh                 the full run (about 8 minutes)
-#   bash bench/run.sh --quick         a short run (about 2 minutes): fewer rounds, 2 s pgbench
+#   bash bench/run.sh                 the full run (about 16 minutes)
+#   bash bench/run.sh --quick         a short run: fewer rounds, 2 s pgbench
 #   bash bench/run.sh -T 20           pgbench seconds per lookup measurement (default 10)
 #   bash bench/run.sh --rounds 7      rounds of the scan and INSERT measurements (default 5)
 #   bash bench/run.sh --pgbench-rounds 7   rounds of the lookup measurements (default 5)
