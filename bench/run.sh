@@ -691,12 +691,12 @@ if ((sharding_ok)); then
     fanout_once grant-fanout warmup
     log "fan-out: $rounds rounds"
     interleave "$rounds" fanout_once one-shard grant-fanout
-    log "key-routed lookups: $pgbench_rounds rounds x 2 x ${pgbench_secs} s"
+    log "key-routed lookups: $pgbench_rounds rounds x 3 x ${pgbench_secs} s"
     keyed_once unsharded warmup
     keyed_once sharded warmup
     keyed_once sharded-fixed warmup
     interleave "$pgbench_rounds" keyed_once unsharded sharded sharded-fixed
-    log "read-your-writes: $pgbench_rounds rounds x 2 x ${pgbench_secs} s"
+    log "read-your-writes: $pgbench_rounds rounds x 3 x ${pgbench_secs} s"
     ryw_once lsn warmup
     ryw_once off warmup
     ryw_once lsn-nowait warmup
