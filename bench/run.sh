@@ -447,8 +447,28 @@ for t in bench_accounts pf_accounts g_accounts; do
 done
 
 # lookup_once CONTENDER ROUND [SECONDS]; CONTENDER is MODE:WHO.
+# pgbench_once KEY ROUND PGOPTIONS SCRIPT [MODE [PORT [DB [SECONDS]]]]: one single-client
+# pgbench run of SCRIPT (by default -M simple on the local server's bench database); records
+# its tps under KEY, except in the warm-up round, or the error with the script's statements.
+pgbench_once() {
+    local key=$1 round=$2 opts=$3 script=$4 mode=${5:-simple} port=${6:-$GRANT_LOCAL_PORT}
+    local db=${7:-$BENCH_DB} secs=${8:-$pgbench_secs} out=$work/pgbench.out tps
+    if PGOPTIONS=$opts "$PGBIN/pgbench" -n -c 1 -j 1 -T "$secs" -M "$mode" \
+        -f "$script" -h 127.0.0.1 -p "$port" -U postgres "$db" >"$out" 2>&1 &&
+        ! grep -q 'aborted' "$out"; then
+        tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' "$out")
+        if [[ -z $tps ]]; then
+            record_error "$key" "no tps in pgbench's output: $(tail -n 2 "$out" | tr '\n' ' ')"
+        elif [[ $round != warmup ]]; then
+            record "$key" "$tps"
+        fi
+    else
+        record_error "$key" "$(first_error "$out") [statements: $(grep -v '^[\]' "$script" | tr '\n' ' ')PGOPTIONS='$opts', pgbench -M $mode]"
+    fi
+    return 0
+}
 lookup_once() {
-    local key=$1 secs=${3:-$pgbench_secs} mode who port db table opts='' out=$work/pgbench.out
+    local key=$1 mode who port db table opts=''
     mode=${key%%:*} who=${key#*:}
     case $who in
         direct) port=$GRANT_WRITER_PORT db=app table=bench_accounts ;;
@@ -457,20 +477,7 @@ lookup_once() {
         grant-reader) port=$GRANT_LOCAL_PORT db=$BENCH_DB table=g_accounts opts='-c grant.role=reading' ;;
     esac
     [[ -n ${ERR[lookup:$key]:-} ]] && return 0
-    if PGOPTIONS=$opts "$PGBIN/pgbench" -n -c 1 -j 1 -T "$secs" -M "$mode" \
-        -f "$work/lookup_$table.sql" -h 127.0.0.1 -p "$port" -U postgres "$db" >"$out" 2>&1 &&
-        ! grep -q 'aborted' "$out"; then
-        local tps
-        tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' "$out")
-        if [[ -z $tps ]]; then
-            record_error "lookup:$key" "no tps in pgbench's output: $(tail -n 2 "$out" | tr '\n' ' ')"
-        elif [[ ${2:-} != warmup ]]; then
-            record "lookup:$key" "$tps"
-        fi
-    else
-        record_error "lookup:$key" "$(first_error "$out") [statement: SELECT abalance FROM $table WHERE aid = :aid; PGOPTIONS='$opts', pgbench -M $mode]"
-    fi
-    return 0
+    pgbench_once "lookup:$key" "${2:-}" "$opts" "$work/lookup_$table.sql" "$mode" "$port" "$db" "${3:-}"
 }
 
 lookup_contenders=(direct postgres_fdw)
@@ -647,21 +654,13 @@ printf '\\set aid random(1, %d)\nSELECT abalance FROM gs_accounts WHERE aid = :a
 printf 'SELECT abalance FROM gs_accounts WHERE aid = 4242;\n' >"$work/lookup_gs_fixed.sql"
 # keyed_once CONTENDER ROUND: the lookup on the unsharded or the sharded table
 keyed_once() {
-    local who=$1 table out=$work/pgbench.out tps
+    local who=$1 table
     case $who in
         unsharded) table=g_accounts ;;
         sharded) table=gs_accounts ;;
         sharded-fixed) table=gs_fixed ;;
     esac
-    if PGOPTIONS='-c grant.role=writing' "$PGBIN/pgbench" -n -c 1 -j 1 -T "$pgbench_secs" -M simple \
-        -f "$work/lookup_$table.sql" -h 127.0.0.1 -p "$GRANT_LOCAL_PORT" -U postgres "$BENCH_DB" \
-        >"$out" 2>&1 && ! grep -q aborted "$out"; then
-        tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' "$out")
-        [[ ${2:-} != warmup && -n $tps ]] && record "keyed:$who" "$tps"
-    else
-        record_error "keyed:$who" "$(first_error "$out")"
-    fi
-    return 0
+    pgbench_once "keyed:$who" "${2:-}" '-c grant.role=writing' "$work/lookup_$table.sql"
 }
 
 # ryw_once MODE ROUND: a loop of write-then-read (read of the row just written, routed
@@ -669,20 +668,12 @@ keyed_once() {
 printf '\\set id random(1, 1000000000)\nINSERT INTO g_ryw VALUES (:id, 1) ON CONFLICT DO NOTHING;\nSELECT v FROM g_ryw WHERE id = :id;\n' \
     >"$work/ryw.sql"
 ryw_once() {
-    local mode=$1 out=$work/pgbench.out tps opts
+    local mode=$1 opts
     case $mode in
         lsn-nowait) opts='-c grant.read_your_writes=lsn -c grant.replica_wait=0' ;;
         *) opts="-c grant.read_your_writes=$mode" ;;
     esac
-    if PGOPTIONS="$opts" "$PGBIN/pgbench" -n -c 1 -j 1 -T "$pgbench_secs" \
-        -M simple -f "$work/ryw.sql" -h 127.0.0.1 -p "$GRANT_LOCAL_PORT" -U postgres "$BENCH_DB" \
-        >"$out" 2>&1 && ! grep -q aborted "$out"; then
-        tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' "$out")
-        [[ ${2:-} != warmup && -n $tps ]] && record "ryw:$mode" "$tps"
-    else
-        record_error "ryw:$mode" "$(first_error "$out")"
-    fi
-    return 0
+    pgbench_once "ryw:$mode" "${2:-}" "$opts" "$work/ryw.sql"
 }
 
 if ((sharding_ok)); then
@@ -761,20 +752,12 @@ for t in mf_accounts gm_accounts; do
 done
 # my_lookup_once CONTENDER ROUND
 my_lookup_once() {
-    local who=$1 table out=$work/pgbench.out tps
+    local who=$1 table
     case $who in
         mysql_fdw) table=mf_accounts ;;
         grant) table=gm_accounts ;;
     esac
-    if PGOPTIONS='-c grant.role=writing' "$PGBIN/pgbench" -n -c 1 -j 1 -T "$pgbench_secs" -M simple \
-        -f "$work/lookup_$table.sql" -h 127.0.0.1 -p "$GRANT_LOCAL_PORT" -U postgres "$BENCH_DB" \
-        >"$out" 2>&1 && ! grep -q aborted "$out"; then
-        tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' "$out")
-        [[ ${2:-} != warmup && -n $tps ]] && record "mylookup:$who" "$tps"
-    else
-        record_error "mylookup:$who" "$(first_error "$out")"
-    fi
-    return 0
+    pgbench_once "mylookup:$who" "${2:-}" '-c grant.role=writing' "$work/lookup_$table.sql"
 }
 # my_scan_once CONTENDER ROUND: every row and column travels
 my_scan_once() {
@@ -802,6 +785,7 @@ SQL
     return 0
 }
 # my_insert_once CONTENDER ROUND: 100,000 rows (mysql_fdw inserts them one by one)
+# shellcheck disable=SC2317  # invoked through interleave only
 my_insert_once() {
     local who=$1 table out=$work/myinsert.out elapsed n
     case $who in
