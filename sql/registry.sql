@@ -107,7 +107,8 @@ SELECT grant_fdw.establish_connection('reg_app', NULL,
 -- a second writer for one database and shard
 SELECT grant_fdw.establish_connection('reg_app', NULL,
   'postgresql://app:canary_pw_93@127.0.0.1:5990/app', 'writing');
--- one adapter per database
+-- one adapter per shard: a MySQL reader of a PostgreSQL shard is refused
+-- (a MySQL shard beside PostgreSQL ones is not: at the end)
 SELECT grant_fdw.establish_connection('reg_app', NULL,
   'mysql://app:canary_pw_93@127.0.0.1:5990/app', 'reading');
 -- several hosts in one endpoint
@@ -234,3 +235,14 @@ SELECT grant_fdw.remove_connection('reg_my1') + grant_fdw.remove_connection('reg
      + grant_fdw.remove_connection('reg_my3') + grant_fdw.remove_connection('reg_my4')
      + grant_fdw.remove_connection('reg_my5') AS removed;
 SELECT count(*) AS left_over FROM grant_fdw.endpoints WHERE database LIKE 'reg_%';
+
+-- shards of one database may use different adapters
+SELECT grant_fdw.establish_connection('reg_mixed', NULL,
+  'postgresql://app:canary_pw_93@127.0.0.1:5990/app', shard => 'pg1') > 0 AS pg_shard;
+SELECT grant_fdw.establish_connection('reg_mixed', NULL,
+  'mysql://app:canary_pw_93@127.0.0.1:5990/app', shard => 'my1') > 0 AS mysql_shard;
+SELECT grant_fdw.establish_connection('reg_mixed', NULL,
+  'postgresql://app:canary_pw_93@127.0.0.1:5991/app', 'reading', shard => 'my1');
+SELECT shard, adapter, role FROM grant_fdw.connections
+ WHERE database = 'reg_mixed' ORDER BY shard;
+SELECT grant_fdw.remove_connection('reg_mixed');

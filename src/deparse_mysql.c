@@ -48,6 +48,7 @@
 
 #include "access/sysattr.h"
 #include "access/table.h"
+#include "catalog/catalog.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_operator.h"
@@ -103,6 +104,9 @@ static bool append_date(StringInfo buf, DateADT d);
 static bool append_timestamp(StringInfo buf, Timestamp ts);
 static int	param_number(Node *node, MyCxt *cxt);
 static bool emit_operand(Node *node, MyClass cls, MyCxt *cxt);
+static const char *int_arith_operator(Node *node);
+static bool int_value_ships(Node *node, Index relid, Bitmapset *assigned_before);
+static bool emit_value(Node *node, MyClass cls, MyCxt *cxt);
 static bool emit_text_bytes(Node *node, MyCxt *cxt);
 static bool emit_cond(Node *node, MyCxt *cxt);
 static bool emit_comparison(OpExpr *op, MyCxt *cxt);
@@ -220,7 +224,7 @@ grant_mysql_deparse_relation(StringInfo buf, Relation rel)
 	char	   *schema;
 	char	   *table;
 
-	grant_table_remote_name(rel, &schema, &table);
+	grant_table_remote_name(rel, GRANT_ADAPTER_MYSQL, &schema, &table);
 	if (schema != NULL)
 	{
 		append_quoted(buf, schema);
@@ -1336,7 +1340,7 @@ grant_mysql_deparse_direct(StringInfo buf, PlannerInfo *root, Index rtindex,
 				appendStringInfoString(buf, ", ");
 			append_quoted(buf, grant_column_remote_name(rel, lfirst_int(lc1)));
 			appendStringInfoString(buf, " = ");
-			if (!emit_operand(expr, type_class(exprType(expr)), &cxt))
+			if (!emit_value(expr, type_class(exprType(expr)), &cxt))
 				elog(ERROR, "grant: value accepted for MySQL cannot be printed");
 		}
 	}
@@ -1356,18 +1360,88 @@ grant_mysql_deparse_direct(StringInfo buf, PlannerInfo *root, Index rtindex,
 
 /*
  * A value a direct UPDATE may assign to a column: a constant of the
- * column's own class (so MySQL stores what we would).
+ * column's own class (so MySQL stores what we would), or for an integer
+ * column integer arithmetic (+, -, *) over constants, parameters and
+ * integer columns of the relation.  MySQL evaluates SET assignments left
+ * to right, each seeing the ones before it, so a column assigned earlier
+ * in the statement (attnums in assigned_before) must not be read.  Both
+ * sides raise an error where the result leaves the column's range.
  */
 bool
-grant_mysql_value_is_shippable(Node *expr, Oid coltype)
+grant_mysql_value_is_shippable(Node *expr, Oid coltype, Index relid,
+							   Bitmapset *assigned_before)
 {
 	MyClass		cls = type_class(coltype);
 
 	expr = strip_implicit(expr);
+	if (cls == MC_INT && !IsA(expr, Const))
+		return int_value_ships(expr, relid, assigned_before);
 	if (cls == MC_NONE || !IsA(expr, Const) ||
 		type_class(((Const *) expr)->consttype) != cls)
 		return false;
 	/* booleans are written as 0/1, which is what the column holds */
+	return true;
+}
+
+/* the built-in integer +, - or * that node is, or NULL */
+static const char *
+int_arith_operator(Node *node)
+{
+	OpExpr	   *op = (OpExpr *) node;
+	char	   *name;
+
+	if (!IsA(node, OpExpr) || list_length(op->args) != 2 ||
+		op->opno >= FirstGenbkiObjectId ||
+		type_class(op->opresulttype) != MC_INT)
+		return NULL;
+	name = get_opname(op->opno);
+	if (name == NULL ||
+		(strcmp(name, "+") != 0 && strcmp(name, "-") != 0 && strcmp(name, "*") != 0))
+		return NULL;
+	return name;
+}
+
+static bool
+int_value_ships(Node *node, Index relid, Bitmapset *assigned_before)
+{
+	node = strip_implicit(node);
+	if (node == NULL || type_class(exprType(node)) != MC_INT)
+		return false;
+	if (IsA(node, Const))
+		return true;
+	if (IsA(node, Param))
+		return ((Param *) node)->paramkind != PARAM_MULTIEXPR;
+	if (IsA(node, Var))
+	{
+		Var		   *var = (Var *) node;
+
+		return var->varno == relid && var->varlevelsup == 0 &&
+			var->varattno > 0 &&
+			!bms_is_member(var->varattno, assigned_before);
+	}
+	if (int_arith_operator(node) != NULL)
+		return int_value_ships(linitial(((OpExpr *) node)->args), relid, assigned_before) &&
+			int_value_ships(lsecond(((OpExpr *) node)->args), relid, assigned_before);
+	return false;
+}
+
+/* a value accepted by grant_mysql_value_is_shippable */
+static bool
+emit_value(Node *node, MyClass cls, MyCxt *cxt)
+{
+	const char *opname;
+
+	node = strip_implicit(node);
+	opname = node != NULL ? int_arith_operator(node) : NULL;
+	if (opname == NULL)
+		return emit_operand(node, cls, cxt);
+	appendStringInfoChar(cxt->buf, '(');
+	if (!emit_value(linitial(((OpExpr *) node)->args), MC_INT, cxt))
+		return false;
+	appendStringInfo(cxt->buf, " %s ", opname);
+	if (!emit_value(lsecond(((OpExpr *) node)->args), MC_INT, cxt))
+		return false;
+	appendStringInfoChar(cxt->buf, ')');
 	return true;
 }
 

@@ -1312,7 +1312,7 @@ grant_pg_deparse_relation(StringInfo buf, Relation rel)
 	char	   *schema;
 	char	   *table;
 
-	grant_table_remote_name(rel, &schema, &table);
+	grant_table_remote_name(rel, GRANT_ADAPTER_POSTGRESQL, &schema, &table);
 	append_quoted_name(buf, schema);
 	appendStringInfoChar(buf, '.');
 	append_quoted_name(buf, table);

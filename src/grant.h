@@ -216,6 +216,9 @@ typedef struct GrantRelInfo
 	ForeignServer *server;
 	ForeignTable *table;		/* base relations only */
 	GrantAdapterKind dialect;	/* which deparser writes its SQL */
+	bool		mixed;			/* shards of both dialects: PostgreSQL's
+								 * SQL first, MySQL's beside it, and only
+								 * what both can evaluate is shipped */
 	char	   *database;		/* registry database, or NULL */
 
 	List	   *remote_conds;	/* RestrictInfos shipped in WHERE */
@@ -270,6 +273,8 @@ enum GrantScanPrivateIndex
 								 * must run on the writer */
 	GrantScanRelations,			/* String: relation names for EXPLAIN;
 								 * "" for base relations */
+	GrantScanMySQLSQL,			/* String: the same SELECT for the MySQL
+								 * shards of a mixed database; else "" */
 	GrantScanShardKeys,			/* Integer: how many expressions at the end
 								 * of fdw_exprs give shard key values (they
 								 * are not remote parameters) */
@@ -288,8 +293,12 @@ enum GrantModifyPrivateIndex
 	GrantModifyRetrievedAttrs,	/* Integer list: RETURNING attnums */
 	GrantModifyKeyAttrs,		/* Integer list: row identity attnums, MySQL
 								 * only (absent: the row is found by ctid) */
-	GrantModifyReselectSQL		/* String: MySQL UPDATE with RETURNING: the
+	GrantModifyReselectSQL,		/* String: MySQL UPDATE with RETURNING: the
 								 * SELECT that reads the new row back */
+	/* INSERT into a mixed database: the statement for its MySQL shards */
+	GrantModifyMySQLSQL,		/* String */
+	GrantModifyMySQLValuesEnd,	/* Integer */
+	GrantModifyMySQLRetrievedAttrs	/* Integer list */
 };
 
 /* ForeignScan fdw_private of a direct UPDATE/DELETE */
@@ -299,6 +308,7 @@ enum GrantDirectModifyPrivateIndex
 	GrantDirectModifyHasReturning,	/* Boolean */
 	GrantDirectModifyRetrievedAttrs,	/* Integer list */
 	GrantDirectModifySetProcessed,	/* Boolean */
+	GrantDirectModifyMySQLSQL,	/* as GrantScanMySQLSQL */
 	GrantDirectModifyShardKeys, /* as GrantScanShardKeys */
 	GrantDirectModifyShardKeyArrays /* as GrantScanShardKeyArrays */
 };
@@ -467,7 +477,8 @@ extern void grant_mysql_deparse_direct(StringInfo buf, PlannerInfo *root,
 									   Bitmapset *returning_attrs,
 									   List **params_list,
 									   List **retrieved_attrs);
-extern bool grant_mysql_value_is_shippable(Node *expr, Oid coltype);
+extern bool grant_mysql_value_is_shippable(Node *expr, Oid coltype, Index relid,
+										   Bitmapset *assigned_before);
 extern void grant_mysql_deparse_truncate(StringInfo buf, Relation rel);
 
 /* in plan.c */
@@ -622,6 +633,7 @@ typedef struct GrantRoute
 
 extern void grant_router_init(void);
 extern GrantAdapterKind grant_server_dialect(ForeignServer *server);
+extern bool grant_server_mixed(ForeignServer *server);
 extern void grant_route(ForeignServer *server, Oid userid, bool is_write,
 						GrantRoute *route);
 extern List *grant_route_shards(ForeignServer *server, Oid userid, bool is_write,
@@ -766,8 +778,8 @@ extern void grant_check_endpoint_privileges(const GrantEndpoint *ep);
 extern char *grant_get_option(List *options, const char *name);
 extern GrantEndpoint *grant_server_endpoint(ForeignServer *server);
 extern char *grant_server_database(ForeignServer *server);
-extern GrantAdapterKind grant_server_adapter(ForeignServer *server);
-extern void grant_table_remote_name(Relation rel, char **schema, char **table);
+extern void grant_table_remote_name(Relation rel, GrantAdapterKind dialect,
+									char **schema, char **table);
 extern char *grant_column_remote_name(Relation rel, AttrNumber attnum);
 
 /* in quote.c */

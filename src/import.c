@@ -92,8 +92,17 @@ List *
 grantImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 {
 	ForeignServer *server = GetForeignServer(serverOid);
+	GrantAdapterKind kind = grant_server_dialect(server);
 
-	switch (grant_server_dialect(server))
+	/* shards of both dialects: that of the shard the import reads */
+	if (grant_server_mixed(server))
+	{
+		GrantRoute	route;
+
+		grant_route(server, GetUserId(), false, &route);
+		kind = route.endpoint->adapter;
+	}
+	switch (kind)
 	{
 		case GRANT_ADAPTER_POSTGRESQL:
 			return import_postgresql(stmt, server);

@@ -54,9 +54,26 @@
  * its first row, so an INSERT opens connections only to the shards its
  * rows belong to.
  */
+/*
+ * The statements of a modify in one dialect.  A database whose shards mix
+ * PostgreSQL and MySQL has one form per dialect; each target uses the
+ * form of its shard's adapter.
+ */
+typedef struct ModifyForm
+{
+	char	   *sql;			/* one-row statement */
+	int			values_end;
+	bool		has_returning;
+	GrantRowReader reader;		/* RETURNING */
+	/* cached multi-row INSERT */
+	char	   *batch_sql;
+	int			batch_sql_rows;
+} ModifyForm;
+
 typedef struct ShardTarget
 {
 	GrantRoute *route;
+	ModifyForm *form;			/* the statements for its adapter */
 	GrantConnection *conn;		/* NULL until its first row */
 	bool		queued;			/* batches queued, answers not read */
 	/* statements prepared on this target's connection, or NULL */
@@ -69,15 +86,14 @@ typedef struct GrantModifyState
 {
 	Relation	rel;
 	CmdType		operation;
-	char	   *sql;			/* one-row statement */
+	ModifyForm	forms[2];		/* by GrantAdapterKind: the dialect of
+								 * the database, or both when mixed */
 	List	   *target_attrs;
 	int			nparams;		/* per row: target attributes that are not
 								 * generated (those are sent as DEFAULT) */
-	int			values_end;
-	bool		has_returning;
-	List	   *retrieved_attrs;
 	AttrNumber	ctid_attno;		/* junk column with the remote ctid */
-	bool		mysql;			/* the MySQL dialect writes the SQL */
+	GrantAdapterKind dialect;	/* of the one form, or PostgreSQL's */
+	bool		mixed;			/* forms of both dialects */
 	int			nkeys;			/* MySQL: row identity by key columns */
 	AttrNumber *key_junk;		/* their junk columns */
 	List	   *key_attrs;		/* their attnums */
@@ -85,10 +101,6 @@ typedef struct GrantModifyState
 								 * new row back by its key; else NULL */
 	FmgrInfo   *key_outfuncs;	/* their output functions */
 	int			batch_size;
-
-	/* cached multi-row INSERT */
-	char	   *batch_sql;
-	int			batch_sql_rows;
 
 	ForeignServer *server;
 	Oid			userid;
@@ -101,7 +113,6 @@ typedef struct GrantModifyState
 	AttrNumber	shard_key;		/* sharded: column whose value picks the
 								 * shard, or 0 */
 	FmgrInfo   *outfuncs;		/* per target attribute */
-	GrantRowReader reader;		/* RETURNING */
 	MemoryContext temp_cxt;		/* reset per row or batch */
 	MemoryContext row_cxt;
 	bool		do_nothing;		/* ON CONFLICT DO NOTHING: count rows */
@@ -110,9 +121,9 @@ typedef struct GrantModifyState
 
 static GrantModifyState *modify_state_create(ModifyTableState *mtstate,
 											 ResultRelInfo *rinfo, CmdType operation,
-											 char *sql, List *target_attrs,
-											 int values_end, bool has_returning,
-											 List *retrieved_attrs, int eflags);
+											 List *target_attrs, int eflags);
+static void form_init(GrantModifyState *fmstate, GrantAdapterKind dialect,
+					  char *sql, int values_end, List *retrieved_attrs);
 static Oid	result_rel_userid(ResultRelInfo *rinfo, EState *estate);
 static int	compute_batch_size(GrantModifyState *fmstate, ResultRelInfo *rinfo);
 static const char **slot_params(GrantModifyState *fmstate, TupleTableSlot **slots,
@@ -120,7 +131,8 @@ static const char **slot_params(GrantModifyState *fmstate, TupleTableSlot **slot
 static int	with_transmission_modes(void);
 static void find_key_columns(GrantModifyState *fmstate, Plan *subplan,
 							 List *key_attrs);
-static const char *insert_sql_for(GrantModifyState *fmstate, int nrows);
+static const char *insert_sql_for(GrantModifyState *fmstate, ShardTarget *target,
+								  int nrows);
 static TupleTableSlot *run_returning(GrantModifyState *fmstate,
 									 ShardTarget *target, TupleTableSlot *slot,
 									 const char *sql, int nparams,
@@ -171,9 +183,7 @@ result_rel_userid(ResultRelInfo *rinfo, EState *estate)
  */
 static GrantModifyState *
 modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
-					CmdType operation, char *sql, List *target_attrs,
-					int values_end, bool has_returning, List *retrieved_attrs,
-					int eflags)
+					CmdType operation, List *target_attrs, int eflags)
 {
 	EState	   *estate = mtstate->ps.state;
 	Relation	rel = rinfo->ri_RelationDesc;
@@ -185,11 +195,7 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	fmstate = palloc0(sizeof(GrantModifyState));
 	fmstate->rel = rel;
 	fmstate->operation = operation;
-	fmstate->sql = sql;
 	fmstate->target_attrs = target_attrs;
-	fmstate->values_end = values_end;
-	fmstate->has_returning = has_returning;
-	fmstate->retrieved_attrs = retrieved_attrs;
 	fmstate->do_nothing = mtstate->ps.plan != NULL &&
 		((ModifyTable *) mtstate->ps.plan)->onConflictAction == ONCONFLICT_NOTHING;
 	fmstate->what = psprintf("%s \"%s\"",
@@ -199,7 +205,8 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 
 	table = GetForeignTable(RelationGetRelid(rel));
 	fmstate->server = GetForeignServer(table->serverid);
-	fmstate->mysql = grant_server_dialect(fmstate->server) == GRANT_ADAPTER_MYSQL;
+	fmstate->dialect = grant_server_dialect(fmstate->server);
+	fmstate->mixed = grant_server_mixed(fmstate->server);
 	fmstate->userid = result_rel_userid(rinfo, estate);
 
 	setup_targets(fmstate, table, (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0);
@@ -221,13 +228,6 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 		if (!att->attgenerated)
 			fmstate->nparams++;
 	}
-	if (has_returning)
-	{
-		grant_reader_init(&fmstate->reader, RelationGetDescr(rel), retrieved_attrs,
-						  grant_binary_transfer(fmstate->server, table));
-		fmstate->reader.relname = RelationGetRelationName(rel);
-	}
-
 	fmstate->temp_cxt = AllocSetContextCreate(estate->es_query_cxt,
 											  "grant modify temporary data",
 											  ALLOCSET_DEFAULT_SIZES);
@@ -236,6 +236,31 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 											 ALLOCSET_SMALL_SIZES);
 	fmstate->batch_size = 1;
 	return fmstate;
+}
+
+/*
+ * The statement of a modify in one dialect: sql for one row, where its
+ * VALUES end (INSERT batches), the columns RETURNING brings back.
+ */
+static void
+form_init(GrantModifyState *fmstate, GrantAdapterKind dialect, char *sql,
+		  int values_end, List *retrieved_attrs)
+{
+	ModifyForm *form = &fmstate->forms[dialect];
+
+	form->sql = sql;
+	form->values_end = values_end;
+	form->has_returning = retrieved_attrs != NIL;
+	/* under EXPLAIN only (no temp_cxt) nothing is read */
+	if (form->has_returning && fmstate->temp_cxt != NULL)
+	{
+		Relation	rel = fmstate->rel;
+
+		grant_reader_init(&form->reader, RelationGetDescr(rel), retrieved_attrs,
+						  grant_binary_transfer(fmstate->server,
+												GetForeignTable(RelationGetRelid(rel))));
+		form->reader.relname = RelationGetRelationName(rel);
+	}
 }
 
 /*
@@ -309,6 +334,13 @@ target_connected(GrantModifyState *fmstate, int i)
 		grant_stats_begin(&target->stat, target->conn, target->route,
 						  fmstate->sharded ? fmstate->how : NULL, fmstate->what,
 						  true);
+		target->form = &fmstate->forms[fmstate->mixed ?
+									   target->route->endpoint->adapter :
+									   fmstate->dialect];
+		if (target->form->sql == NULL)
+			elog(ERROR, "grant: no %s statement planned for foreign table \"%s\"",
+				 grant_adapter_name(target->route->endpoint->adapter),
+				 RelationGetRelationName(fmstate->rel));
 	}
 	return target;
 }
@@ -461,33 +493,33 @@ slot_params(GrantModifyState *fmstate, TupleTableSlot **slots, int nrows,
 
 /* the INSERT for nrows rows, built once per distinct row count */
 static const char *
-insert_sql_for(GrantModifyState *fmstate, int nrows)
+insert_sql_for(GrantModifyState *fmstate, ShardTarget *target, int nrows)
 {
+	ModifyForm *form = target->form;
 	StringInfoData buf;
 	MemoryContext oldcxt;
 
 	if (nrows == 1)
-		return fmstate->sql;
-	if (fmstate->batch_sql != NULL && fmstate->batch_sql_rows == nrows)
-		return fmstate->batch_sql;
+		return form->sql;
+	if (form->batch_sql != NULL && form->batch_sql_rows == nrows)
+		return form->batch_sql;
 
 	oldcxt = MemoryContextSwitchTo(GetMemoryChunkContext(fmstate));
 	initStringInfo(&buf);
-	if (fmstate->mysql)
-		grant_mysql_rebuild_insert_sql(&buf, fmstate->rel, fmstate->sql,
-									   fmstate->target_attrs,
-									   fmstate->values_end,
+	if (form == &fmstate->forms[GRANT_ADAPTER_MYSQL])
+		grant_mysql_rebuild_insert_sql(&buf, fmstate->rel, form->sql,
+									   fmstate->target_attrs, form->values_end,
 									   fmstate->nparams, nrows);
 	else
-		grant_pg_rebuild_insert_sql(&buf, fmstate->rel, fmstate->sql,
-									fmstate->target_attrs, fmstate->values_end,
+		grant_pg_rebuild_insert_sql(&buf, fmstate->rel, form->sql,
+									fmstate->target_attrs, form->values_end,
 									fmstate->nparams, nrows);
-	if (fmstate->batch_sql)
-		pfree(fmstate->batch_sql);
-	fmstate->batch_sql = buf.data;
-	fmstate->batch_sql_rows = nrows;
+	if (form->batch_sql)
+		pfree(form->batch_sql);
+	form->batch_sql = buf.data;
+	form->batch_sql_rows = nrows;
 	MemoryContextSwitchTo(oldcxt);
-	return fmstate->batch_sql;
+	return form->batch_sql;
 }
 
 /*
@@ -500,6 +532,7 @@ run_returning(GrantModifyState *fmstate, ShardTarget *target,
 			  const char **values)
 {
 	const GrantAdapter *adapter = grant_connection_adapter(target->conn);
+	ModifyForm *form = target->form;
 	GrantRemoteQuery *query;
 	uint64		affected;
 	bool		got_row = false;
@@ -510,14 +543,14 @@ run_returning(GrantModifyState *fmstate, ShardTarget *target,
 	GRANT_STATS_ENTER(&target->stat);
 	query = adapter->query(grant_connection_remote(target->conn), sql,
 						   stmt_for(fmstate, target, sql, 1), nparams, values,
-						   fmstate->reader.binary);
-	if (fmstate->has_returning)
-		got_row = adapter->next_row(query, fmstate->reader.raw,
-									fmstate->reader.lengths,
-									fmstate->reader.ncols);
+						   form->reader.binary);
+	if (form->has_returning)
+		got_row = adapter->next_row(query, form->reader.raw,
+									form->reader.lengths,
+									form->reader.ncols);
 	GRANT_STATS_LEAVE();
 	if (got_row)
-		grant_store_row(&fmstate->reader, slot, fmstate->row_cxt,
+		grant_store_row(&form->reader, slot, fmstate->row_cxt,
 						adapter, query);
 	GRANT_STATS_ENTER(&target->stat);
 	adapter->close(query);
@@ -528,7 +561,7 @@ run_returning(GrantModifyState *fmstate, ShardTarget *target,
 
 	if (affected == 0)
 		return NULL;
-	if (fmstate->has_returning && !got_row)
+	if (form->has_returning && !got_row)
 		return NULL;
 	return slot;
 }
@@ -583,12 +616,21 @@ grantBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	CmdType		operation = mtstate->operation;
 
 	fmstate = modify_state_create(mtstate, rinfo, operation,
-								  strVal(list_nth(fdw_private, GrantModifySQL)),
 								  (List *) list_nth(fdw_private, GrantModifyTargetAttrs),
-								  intVal(list_nth(fdw_private, GrantModifyValuesEnd)),
-								  boolVal(list_nth(fdw_private, GrantModifyHasReturning)),
-								  (List *) list_nth(fdw_private, GrantModifyRetrievedAttrs),
 								  eflags);
+	form_init(fmstate, fmstate->dialect,
+			  strVal(list_nth(fdw_private, GrantModifySQL)),
+			  intVal(list_nth(fdw_private, GrantModifyValuesEnd)),
+			  (List *) list_nth(fdw_private, GrantModifyRetrievedAttrs));
+	if (fmstate->mixed)
+	{
+		if (list_length(fdw_private) <= GrantModifyMySQLRetrievedAttrs)
+			elog(ERROR, "grant: the plan of a mixed database lacks its MySQL statement");
+		form_init(fmstate, GRANT_ADAPTER_MYSQL,
+				  strVal(list_nth(fdw_private, GrantModifyMySQLSQL)),
+				  intVal(list_nth(fdw_private, GrantModifyMySQLValuesEnd)),
+				  (List *) list_nth(fdw_private, GrantModifyMySQLRetrievedAttrs));
+	}
 	rinfo->ri_FdwState = fmstate;
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
@@ -666,7 +708,7 @@ insert_rows(GrantModifyState *fmstate, ShardTarget *target,
 	const GrantAdapter *adapter = grant_connection_adapter(target->conn);
 	GrantRemote *remote = grant_connection_remote(target->conn);
 	const char **values = slot_params(fmstate, slots, nrows, NULL, 0);
-	const char *sql = insert_sql_for(fmstate, nrows);
+	const char *sql = insert_sql_for(fmstate, target, nrows);
 
 	if (!fmstate->do_nothing)
 	{
@@ -755,8 +797,8 @@ grantExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	MemoryContextReset(fmstate->temp_cxt);
 	target = target_connected(fmstate, target_for_row(fmstate, slot));
 	values = slot_params(fmstate, &slot, 1, NULL, 0);
-	return run_returning(fmstate, target, slot, fmstate->sql, fmstate->nparams,
-						 values);
+	return run_returning(fmstate, target, slot, target->form->sql,
+						 fmstate->nparams, values);
 }
 
 /*
@@ -807,8 +849,12 @@ modify_by_ctid(GrantModifyState *fmstate, TupleTableSlot *slot,
 	if (fmstate->reselect_sql != NULL)
 		return update_and_reselect(fmstate, slot, values,
 								   fmstate->nparams + nlead);
-	return run_returning(fmstate, target_connected(fmstate, 0), slot, fmstate->sql,
-						 (with_values ? fmstate->nparams : 0) + nlead, values);
+	{
+		ShardTarget *target = target_connected(fmstate, 0);
+
+		return run_returning(fmstate, target, slot, target->form->sql,
+							 (with_values ? fmstate->nparams : 0) + nlead, values);
+	}
 }
 
 /*
@@ -832,9 +878,9 @@ update_and_reselect(GrantModifyState *fmstate, TupleTableSlot *slot,
 	ListCell   *lc;
 	MemoryContext oldcxt;
 
-	fmstate->has_returning = false;
-	slot = run_returning(fmstate, target, slot, fmstate->sql, nparams, values);
-	fmstate->has_returning = true;
+	target->form->has_returning = false;
+	slot = run_returning(fmstate, target, slot, target->form->sql, nparams, values);
+	target->form->has_returning = true;
 	if (slot == NULL)
 		return NULL;
 
@@ -855,10 +901,11 @@ update_and_reselect(GrantModifyState *fmstate, TupleTableSlot *slot,
 	oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
 	query = adapter->query(grant_connection_remote(target->conn),
 						   fmstate->reselect_sql, NULL, fmstate->nkeys, keys, false);
-	found = adapter->next_row(query, fmstate->reader.raw, fmstate->reader.lengths,
-							  fmstate->reader.ncols);
+	found = adapter->next_row(query, target->form->reader.raw,
+							  target->form->reader.lengths,
+							  target->form->reader.ncols);
 	if (found)
-		grant_store_row(&fmstate->reader, slot, fmstate->row_cxt, adapter, query);
+		grant_store_row(&target->form->reader, slot, fmstate->row_cxt, adapter, query);
 	adapter->close(query);
 	MemoryContextSwitchTo(oldcxt);
 	if (!found)
@@ -926,6 +973,7 @@ grantBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
 	int			values_end = 0;
 	bool		do_nothing = false;
 	int			attnum;
+	GrantModifyState *fmstate;
 
 	if (mtstate->ps.plan && ((ModifyTable *) mtstate->ps.plan)->onConflictAction != ONCONFLICT_NONE)
 	{
@@ -942,30 +990,33 @@ grantBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
 		if (!TupleDescAttr(tupdesc, attnum - 1)->attisdropped)
 			target_attrs = lappend_int(target_attrs, attnum);
 	}
-	initStringInfo(&sql);
-	if (grant_server_dialect(GetForeignServer(GetForeignTable(RelationGetRelid(rel))->serverid)) ==
-		GRANT_ADAPTER_MYSQL)
+	fmstate = modify_state_create(mtstate, rinfo, CMD_INSERT, target_attrs, 0);
+	if (fmstate->dialect == GRANT_ADAPTER_MYSQL || fmstate->mixed)
 	{
 		if (do_nothing)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("ON CONFLICT is not supported on MySQL foreign table \"%s\"",
 							RelationGetRelationName(rel))));
+		initStringInfo(&sql);
 		grant_mysql_deparse_insert(&sql, rel, target_attrs,
 								   rinfo->ri_returningList != NIL ||
 								   (rel->trigdesc && rel->trigdesc->trig_insert_after_row) ?
 								   bms_make_singleton(0 - FirstLowInvalidHeapAttributeNumber) : NULL,
 								   &retrieved_attrs, &values_end);
+		form_init(fmstate, GRANT_ADAPTER_MYSQL, sql.data, values_end, retrieved_attrs);
 	}
-	else
+	if (fmstate->dialect == GRANT_ADAPTER_POSTGRESQL)
+	{
+		initStringInfo(&sql);
+		retrieved_attrs = NIL;
 		grant_pg_deparse_insert_sql(&sql, rel, target_attrs, do_nothing,
 									rinfo->ri_returningList != NIL,
 									&retrieved_attrs, &values_end);
-
-	rinfo->ri_FdwState = modify_state_create(mtstate, rinfo, CMD_INSERT, sql.data,
-											 target_attrs, values_end,
-											 retrieved_attrs != NIL,
-											 retrieved_attrs, 0);
+		form_init(fmstate, GRANT_ADAPTER_POSTGRESQL, sql.data, values_end,
+				  retrieved_attrs);
+	}
+	rinfo->ri_FdwState = fmstate;
 }
 
 void
@@ -1051,7 +1102,7 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 			adapter = grant_connection_adapter(conn);
 			grant_stats_begin(&stat, conn, route, NULL, "truncate", true);
 			GRANT_STATS_ENTER(&stat);
-			if (grant_server_dialect(server) == GRANT_ADAPTER_MYSQL)
+			if (route->endpoint->adapter == GRANT_ADAPTER_MYSQL)
 			{
 				/* one DELETE per table: MySQL's TRUNCATE would commit */
 				if (behavior == DROP_CASCADE || restart_seqs)

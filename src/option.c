@@ -724,37 +724,14 @@ endpoint_from_options(List *options, const char *name)
 }
 
 /*
- * The adapter that serves a server: from its options when registry-less,
- * else that of its registry database's endpoints (one adapter per
- * database, enforced at registration); PostgreSQL when it has none yet.
- */
-GrantAdapterKind
-grant_server_adapter(ForeignServer *server)
-{
-	char	   *database = grant_server_database(server);
-	GrantAdapterKind kind = GRANT_ADAPTER_POSTGRESQL;
-
-	if (database == NULL)
-		(void) server_adapter_from_options(server->options, &kind);
-	else
-	{
-		List	   *endpoints = grant_registry_endpoints(database);
-
-		if (endpoints != NIL)
-			kind = ((GrantEndpoint *) linitial(endpoints))->adapter;
-		list_free_deep(endpoints);
-	}
-	return kind;
-}
-
-/*
  * The remote schema and table of a foreign table, palloc'd: the
  * schema_name and table_name options, else for the schema the local
  * schema's name (PostgreSQL) or NULL (MySQL: the connection's database),
  * and for the table the local name.
  */
 void
-grant_table_remote_name(Relation rel, char **schema, char **table)
+grant_table_remote_name(Relation rel, GrantAdapterKind dialect, char **schema,
+						char **table)
 {
 	ForeignTable *ft = GetForeignTable(RelationGetRelid(rel));
 	char	   *s = grant_get_option(ft->options, "schema_name");
@@ -762,7 +739,7 @@ grant_table_remote_name(Relation rel, char **schema, char **table)
 
 	if (s != NULL)
 		*schema = pstrdup(s);
-	else if (grant_server_adapter(GetForeignServer(ft->serverid)) == GRANT_ADAPTER_MYSQL)
+	else if (dialect == GRANT_ADAPTER_MYSQL)
 		*schema = NULL;
 	else
 		*schema = get_namespace_name(RelationGetNamespace(rel));

@@ -70,15 +70,29 @@ static void classify_conditions(PlannerInfo *root, RelOptInfo *rel,
 static List *append_shard_keys(List *fdw_private, List **params_list,
 							   Index rtindex, Oid relid, bool sharded,
 							   List *shipped_clauses);
+static char *mixed_mysql_select(PlannerInfo *root, RelOptInfo *rel,
+								List *remote_conds, List *pathkeys,
+								bool has_limit, List *pg_retrieved_attrs,
+								List *pg_params);
 static bool pathkeys_ship(PlannerInfo *root, RelOptInfo *rel,
 						  GrantRelInfo *info, List *pathkeys);
 static List *plan_mysql_modify(PlannerInfo *root, ModifyTable *plan,
 							   Index resultRelation, int subplan_index,
 							   Relation rel, List *target_attrs);
+static List *plan_mixed_modify(PlannerInfo *root, ModifyTable *plan,
+							   Index resultRelation, int subplan_index,
+							   Relation rel, List *target_attrs,
+							   List *pg_private);
 static bool plan_mysql_direct(PlannerInfo *root, ModifyTable *plan,
 							  Index resultRelation, int subplan_index,
 							  ForeignScan *fscan, Relation rel,
 							  List *target_attrs, List *target_exprs);
+static bool mysql_direct_sql(PlannerInfo *root, ModifyTable *plan,
+							 Index resultRelation, int subplan_index,
+							 ForeignScan *fscan, Relation rel,
+							 List *target_attrs, List *target_exprs,
+							 StringInfo sql, List **params_list,
+							 List **retrieved_attrs);
 static ForeignScan *find_direct_modify_scan(ModifyTable *plan,
 											Index resultRelation,
 											int subplan_index);
@@ -95,6 +109,9 @@ dialect_is_pg(GrantRelInfo *info)
 static bool
 expr_ships(PlannerInfo *root, RelOptInfo *rel, GrantRelInfo *info, Expr *expr)
 {
+	if (info->mixed)
+		return grant_pg_is_foreign_expr(root, rel, expr) &&
+			grant_mysql_is_foreign_expr(root, rel, expr);
 	if (dialect_is_pg(info))
 		return grant_pg_is_foreign_expr(root, rel, expr);
 	return grant_mysql_is_foreign_expr(root, rel, expr);
@@ -234,6 +251,7 @@ grantGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	info->serverid = info->server->serverid;
 	info->dialect = grant_server_dialect(info->server);
 	info->sharded = grant_server_shard_count(info->server) > 1;
+	info->mixed = info->sharded && grant_server_mixed(info->server);
 	info->fetch_size = GRANT_DEFAULT_FETCH_SIZE;
 	info->relation_index = baserel->relid;
 	info->pushdown_safe = true;
@@ -321,6 +339,32 @@ grantGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 									   baserel->lateral_relids, NULL, NIL);
 		add_path(baserel, (Path *) path);
 	}
+}
+
+/*
+ * The SELECT of a mixed database's base relation for its MySQL shards.  It
+ * reads the same columns with the same parameters as the PostgreSQL one
+ * (both deparsers list columns in attnum order and number parameters in
+ * the order of the conditions, which only both could ship), so that one
+ * row reader and one parameter list serve every shard.
+ */
+static char *
+mixed_mysql_select(PlannerInfo *root, RelOptInfo *rel, List *remote_conds,
+				   List *pathkeys, bool has_limit, List *pg_retrieved_attrs,
+				   List *pg_params)
+{
+	StringInfoData sql;
+	List	   *retrieved_attrs = NIL;
+	List	   *params = NIL;
+
+	if (!IS_SIMPLE_REL(rel))
+		elog(ERROR, "grant: a join or aggregate of a mixed database cannot be shipped");
+	initStringInfo(&sql);
+	grant_mysql_deparse_select(&sql, root, rel, remote_conds, pathkeys,
+							   has_limit, &retrieved_attrs, &params);
+	if (!equal(retrieved_attrs, pg_retrieved_attrs) || !equal(params, pg_params))
+		elog(ERROR, "grant: the MySQL and PostgreSQL forms of a scan differ in columns or parameters");
+	return sql.data;
 }
 
 /*
@@ -434,6 +478,13 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 	fdw_private = lappend(fdw_private,
 						  makeString(scan_relid == 0 && info->relation_name ?
 									 info->relation_name : ""));
+	fdw_private = lappend(fdw_private,
+						  makeString(info->mixed ?
+									 mixed_mysql_select(root, foreignrel,
+														remote_conds,
+														best_path->path.pathkeys,
+														has_limit, retrieved_attrs,
+														params_list) : ""));
 	fdw_private = append_shard_keys(fdw_private, &params_list, scan_relid,
 									foreigntableid, info->sharded,
 									fdw_recheck_quals);
@@ -446,8 +497,9 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 /*
  * AddForeignUpdateTargets: rows are identified by their remote ctid, or
  * on MySQL by their key columns (junk columns "grant_key_<attnum>").  A
- * MySQL table without a key gets none here: a direct modification needs
- * none, and planning it row by row fails with a clear error.
+ * MySQL table without a key gets none here, nor a table of a database
+ * whose shards mix both: a direct modification needs none, and planning
+ * it row by row fails with a clear error.
  */
 void
 grantAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
@@ -458,6 +510,9 @@ grantAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 	ForeignTable *table = GetForeignTable(RelationGetRelid(target_relation));
 	ListCell   *lc;
 
+	/* shards of both dialects: only a direct modification is possible */
+	if (grant_server_mixed(GetForeignServer(table->serverid)))
+		return;
 	if (grant_server_dialect(GetForeignServer(table->serverid)) == GRANT_ADAPTER_POSTGRESQL)
 	{
 		var = makeVar(rtindex, SelfItemPointerAttributeNumber, TIDOID, -1,
@@ -572,6 +627,19 @@ grantPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 			break;
 	}
 
+	if (grant_server_mixed(GetForeignServer(GetForeignTable(rte->relid)->serverid)))
+	{
+		List	   *result = plan_mixed_modify(root, plan, resultRelation,
+											   subplan_index, rel, target_attrs,
+											   list_make5(makeString(sql.data),
+														  target_attrs,
+														  makeInteger(values_end_len),
+														  makeBoolean(retrieved_attrs != NIL),
+														  retrieved_attrs));
+
+		table_close(rel, NoLock);
+		return result;
+	}
 	table_close(rel, NoLock);
 
 	return list_make5(makeString(sql.data),
@@ -579,6 +647,38 @@ grantPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 					  makeInteger(values_end_len),
 					  makeBoolean(retrieved_attrs != NIL),
 					  retrieved_attrs);
+}
+
+/*
+ * A row-by-row modify of a database whose shards mix PostgreSQL and MySQL:
+ * INSERT carries the statement of each dialect (every row goes to the
+ * shard of its key, in that shard's dialect).  An UPDATE or DELETE that
+ * must find its rows one by one is refused: a row is found by ctid on
+ * PostgreSQL and by key on MySQL, and one plan cannot carry both.
+ */
+static List *
+plan_mixed_modify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
+				  int subplan_index, Relation rel, List *target_attrs,
+				  List *pg_private)
+{
+	List	   *mysql_private;
+
+	if (plan->operation != CMD_INSERT)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot %s rows of foreign table \"%s\" one by one",
+						plan->operation == CMD_UPDATE ? "update" : "delete",
+						RelationGetRelationName(rel)),
+				 errdetail("Its database has PostgreSQL and MySQL shards, so the statement must run on the shards as a whole."),
+				 errhint("Use SET values and WHERE conditions that both MySQL and PostgreSQL can evaluate, without RETURNING on UPDATE.")));
+
+	mysql_private = plan_mysql_modify(root, plan, resultRelation, subplan_index,
+									  rel, target_attrs);
+	pg_private = lappend(pg_private, NIL);	/* GrantModifyKeyAttrs */
+	pg_private = lappend(pg_private, makeString(""));
+	pg_private = lappend(pg_private, list_nth(mysql_private, GrantModifySQL));
+	pg_private = lappend(pg_private, list_nth(mysql_private, GrantModifyValuesEnd));
+	return lappend(pg_private, list_nth(mysql_private, GrantModifyRetrievedAttrs));
 }
 
 /*
@@ -630,6 +730,10 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	List	   *retrieved_attrs = NIL;
 	List	   *params_list = NIL;
 	StringInfoData sql;
+	StringInfoData mysql_sql = {0};
+	Bitmapset  *assigned = NULL;	/* columns SET so far, in SET order */
+	List	   *mysql_params = NIL;
+	List	   *mysql_retrieved = NIL;
 	ListCell   *lc;
 	ListCell   *lc2;
 
@@ -666,12 +770,15 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 
 			if (lfirst_int(lc2) <= InvalidAttrNumber)
 				return false;
-			if (dialect_is_pg(info) ?
-				!grant_pg_is_foreign_expr(root, foreignrel, tle->expr) :
-				!grant_mysql_value_is_shippable((Node *) tle->expr,
-												exprType((Node *) tle->expr)))
+			if ((dialect_is_pg(info) &&
+				 !grant_pg_is_foreign_expr(root, foreignrel, tle->expr)) ||
+				((!dialect_is_pg(info) || info->mixed) &&
+				 !grant_mysql_value_is_shippable((Node *) tle->expr,
+												 exprType((Node *) tle->expr),
+												 resultRelation, assigned)))
 				return false;
 			target_exprs = lappend(target_exprs, tle->expr);
+			assigned = bms_add_member(assigned, lfirst_int(lc2));
 		}
 	}
 
@@ -694,8 +801,25 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 											 subplan_index, fscan, rel,
 											 target_attrs, target_exprs);
 
+		if (done)
+			fscan->fdw_private = append_shard_keys(fscan->fdw_private,
+												   &fscan->fdw_exprs,
+												   resultRelation, rte->relid,
+												   info->sharded,
+												   fscan->fdw_recheck_quals);
 		table_close(rel, NoLock);
 		return done;
+	}
+	if (info->mixed)
+	{
+		/* the MySQL shards' statement first: it may not be possible */
+		if (!mysql_direct_sql(root, plan, resultRelation, subplan_index,
+							  fscan, rel, target_attrs, target_exprs,
+							  &mysql_sql, &mysql_params, &mysql_retrieved))
+		{
+			table_close(rel, NoLock);
+			return false;
+		}
 	}
 
 	if (plan->returningLists != NIL)
@@ -714,6 +838,9 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 									   returning_list, &params_list,
 									   &retrieved_attrs);
 	table_close(rel, NoLock);
+	if (info->mixed &&
+		(!equal(mysql_retrieved, retrieved_attrs) || !equal(mysql_params, params_list)))
+		elog(ERROR, "grant: the MySQL and PostgreSQL forms of a modification differ in columns or parameters");
 
 	fscan->operation = operation;
 	fscan->resultRelation = resultRelation;
@@ -721,6 +848,8 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 									makeBoolean(retrieved_attrs != NIL),
 									retrieved_attrs,
 									makeBoolean(plan->canSetTag));
+	fscan->fdw_private = lappend(fscan->fdw_private,
+								 makeString(info->mixed ? mysql_sql.data : ""));
 	fscan->fdw_private = append_shard_keys(fscan->fdw_private, &params_list,
 										   resultRelation, rte->relid,
 										   info->sharded,
@@ -817,30 +946,46 @@ plan_mysql_direct(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
 				  int subplan_index, ForeignScan *fscan, Relation rel,
 				  List *target_attrs, List *target_exprs)
 {
-	List	   *returning_list = NIL;
 	List	   *params_list = NIL;
 	List	   *retrieved_attrs = NIL;
 	StringInfoData sql;
+
+	if (!mysql_direct_sql(root, plan, resultRelation, subplan_index, fscan,
+						  rel, target_attrs, target_exprs, &sql,
+						  &params_list, &retrieved_attrs))
+		return false;
+
+	fscan->operation = plan->operation;
+	fscan->resultRelation = resultRelation;
+	fscan->fdw_exprs = params_list;
+	fscan->fdw_private = list_make5(makeString(sql.data),
+									makeBoolean(retrieved_attrs != NIL),
+									retrieved_attrs,
+									makeBoolean(plan->canSetTag),
+									makeString(""));
+	return true;
+}
+
+/* the MySQL UPDATE or DELETE of a direct modification, if there is one */
+static bool
+mysql_direct_sql(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
+				 int subplan_index, ForeignScan *fscan, Relation rel,
+				 List *target_attrs, List *target_exprs, StringInfo sql,
+				 List **params_list, List **retrieved_attrs)
+{
+	List	   *returning_list = NIL;
 
 	if (plan->returningLists != NIL)
 		returning_list = (List *) list_nth(plan->returningLists, subplan_index);
 	if (plan->operation == CMD_UPDATE && returning_list != NIL)
 		return false;
 
-	initStringInfo(&sql);
-	grant_mysql_deparse_direct(&sql, root, resultRelation, rel, target_attrs,
+	initStringInfo(sql);
+	grant_mysql_deparse_direct(sql, root, resultRelation, rel, target_attrs,
 							   target_exprs, fscan->fdw_recheck_quals,
 							   grant_mysql_returning_attrs(resultRelation, false,
 														   NIL, returning_list),
-							   &params_list, &retrieved_attrs);
-
-	fscan->operation = plan->operation;
-	fscan->resultRelation = resultRelation;
-	fscan->fdw_exprs = params_list;
-	fscan->fdw_private = list_make4(makeString(sql.data),
-									makeBoolean(retrieved_attrs != NIL),
-									retrieved_attrs,
-									makeBoolean(plan->canSetTag));
+							   params_list, retrieved_attrs);
 	return true;
 }
 

@@ -710,7 +710,7 @@ establish_connection(FunctionCallInfo fcinfo)
 
 /*
  * The checks that need the table (called under the registration lock):
- * one adapter per database, no endpoint twice for one database and shard,
+ * one adapter per shard, no endpoint twice for one database and shard,
  * one writer per database and shard.
  */
 static void
@@ -724,18 +724,21 @@ check_registration(const GrantEndpoint *ep)
 
 	values[0] = CStringGetTextDatum(ep->database);
 	values[1] = CStringGetTextDatum(grant_adapter_name(ep->adapter));
+	values[2] = CStringGetTextDatum(ep->shard);
+	argtypes[2] = TEXTOID;
 	ret = SPI_execute_with_args("SELECT adapter FROM grant_fdw.endpoints"
-								" WHERE database = $1 AND adapter <> $2 LIMIT 1",
-								2, argtypes, values, nulls, true, 1);
+								" WHERE database = $1 AND adapter <> $2"
+								" AND shard = $3 LIMIT 1",
+								3, argtypes, values, nulls, true, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read the grant registry: %s", SPI_result_code_string(ret));
 	if (SPI_processed > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("database \"%s\" already has endpoints with adapter \"%s\"",
-						ep->database,
+				 errmsg("shard \"%s\" of database \"%s\" already has endpoints with adapter \"%s\"",
+						ep->shard, ep->database,
 						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
-				 errhint("All endpoints of one database use the same adapter.")));
+				 errhint("A shard's writer and readers use one adapter; the shards of a database may differ.")));
 
 	values[1] = CStringGetTextDatum(ep->shard);
 	values[2] = ep->host ? CStringGetTextDatum(ep->host) : (Datum) 0;

@@ -199,7 +199,8 @@ grant_database_shards(const char *database)
 
 /*
  * The dialect the deparser must write for this server: that of its
- * endpoints (registry) or of its own URL (registry-less).
+ * endpoints (registry) or of its own URL (registry-less); PostgreSQL's
+ * first when its shards mix adapters (see grant_server_mixed).
  */
 GrantAdapterKind
 grant_server_dialect(ForeignServer *server)
@@ -214,10 +215,36 @@ grant_server_dialect(ForeignServer *server)
 		return ep->adapter;
 	}
 	endpoints = grant_database_endpoints(database);
-	if (endpoints == NIL)
+	if (endpoints == NIL || grant_server_mixed(server))
 		return GRANT_ADAPTER_POSTGRESQL;
 	ep = (GrantEndpoint *) linitial(endpoints);
 	return ep->adapter;
+}
+
+/*
+ * Does this server's database mix adapters, PostgreSQL shards beside
+ * MySQL ones?  Its plans then carry the SQL of both dialects (the
+ * PostgreSQL one first), and each shard gets its own.
+ */
+bool
+grant_server_mixed(ForeignServer *server)
+{
+	char	   *database = grant_server_database(server);
+	ListCell   *lc;
+	GrantAdapterKind first = GRANT_ADAPTER_POSTGRESQL;
+
+	if (database == NULL)
+		return false;
+	foreach(lc, grant_database_endpoints(database))
+	{
+		GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
+
+		if (lc == list_head(grant_database_endpoints(database)))
+			first = ep->adapter;
+		else if (ep->adapter != first)
+			return true;
+	}
+	return false;
 }
 
 /*

@@ -76,6 +76,7 @@ typedef struct GrantShardKeys
 typedef struct GrantScanState
 {
 	char	   *sql;
+	char	   *mysql_sql;		/* for MySQL shards of a mixed database */
 	bool		for_update;
 	ForeignServer *server;
 	Oid			userid;
@@ -95,6 +96,7 @@ typedef struct GrantScanState
 typedef struct GrantDirectState
 {
 	char	   *sql;
+	char	   *mysql_sql;		/* as in GrantScanState */
 	bool		has_returning;
 	bool		set_processed;
 	Relation	rel;			/* target relation */
@@ -120,8 +122,11 @@ static void close_query(GrantConnection *conn, GrantRemoteQuery **query);
 static void parts_route(GrantParts *parts, ForeignServer *server, Oid userid,
 						bool is_write, GrantShardKeys *keys,
 						ExprContext *econtext);
+static const char *part_sql(GrantPart *part, const char *sql,
+							const char *mysql_sql);
 static void parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
-					   const char *sql, GrantParams *params, bool binary,
+					   const char *sql, const char *mysql_sql,
+					   GrantParams *params, bool binary,
 					   bool is_write, bool autocommit, GrantShardKeys *keys,
 					   ExprContext *econtext);
 static bool whole_transaction_read(EState *estate, ForeignServer *server,
@@ -533,13 +538,27 @@ parts_route(GrantParts *parts, ForeignServer *server, Oid userid,
 }
 
 /*
+ * The SQL a part runs: the MySQL form on a MySQL shard of a database that
+ * mixes adapters, the plan's own form everywhere else.
+ */
+static const char *
+part_sql(GrantPart *part, const char *sql, const char *mysql_sql)
+{
+	if (mysql_sql != NULL && mysql_sql[0] != '\0' &&
+		part->route->endpoint->adapter == GRANT_ADAPTER_MYSQL)
+		return mysql_sql;
+	return sql;
+}
+
+/*
  * Route and send the statement to every part: connection (with its remote
  * transaction) and query, without reading any answer yet.
  */
 static void
 parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
-		   const char *sql, GrantParams *params, bool binary, bool is_write,
-		   bool autocommit, GrantShardKeys *keys, ExprContext *econtext)
+		   const char *sql, const char *mysql_sql, GrantParams *params,
+		   bool binary, bool is_write, bool autocommit, GrantShardKeys *keys,
+		   ExprContext *econtext)
 {
 	ListCell   *lc;
 	int			i = 0;
@@ -576,7 +595,8 @@ parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
 												  grant_connection_label(part->conn));
 		GRANT_STATS_ENTER(&part->stat);
 		part->query = grant_connection_adapter(part->conn)->query(grant_connection_remote(part->conn),
-																  sql, NULL,
+																  part_sql(part, sql, mysql_sql),
+																  NULL,
 																  params->num,
 																  params->values,
 																  binary);
@@ -705,6 +725,7 @@ whole_transaction_read(EState *estate, ForeignServer *server, bool for_update)
 
 	if (for_update || IsTransactionBlock() || grant_prevent_writes ||
 		grant_server_dialect(server) != GRANT_ADAPTER_POSTGRESQL ||
+		grant_server_mixed(server) ||
 		XactReadOnly ||
 		IsolationUsesXactSnapshot() || estate->es_plannedstmt == NULL ||
 		estate->es_plannedstmt->commandType != CMD_SELECT)
@@ -841,6 +862,7 @@ grantBeginForeignScan(ForeignScanState *node, int eflags)
 	node->fdw_state = fsstate;
 
 	fsstate->sql = strVal(list_nth(fsplan->fdw_private, GrantScanSQL));
+	fsstate->mysql_sql = strVal(list_nth(fsplan->fdw_private, GrantScanMySQLSQL));
 	fsstate->for_update = boolVal(list_nth(fsplan->fdw_private, GrantScanForUpdate));
 	fsstate->server = GetForeignServer(fsplan->fs_server);
 	fsstate->userid = scan_userid(fsplan, estate);
@@ -903,7 +925,7 @@ start_query(GrantScanState *fsstate, ExprContext *econtext)
 	MemoryContextReset(fsstate->query_cxt);
 	oldcxt = MemoryContextSwitchTo(fsstate->query_cxt);
 	parts_send(&fsstate->parts, fsstate->server, fsstate->userid, fsstate->sql,
-			   &fsstate->params, fsstate->reader.binary, fsstate->for_update,
+			   fsstate->mysql_sql, &fsstate->params, fsstate->reader.binary, fsstate->for_update,
 			   fsstate->autocommit, &fsstate->keys, econtext);
 	MemoryContextSwitchTo(oldcxt);
 	fsstate->started = true;
@@ -1054,6 +1076,9 @@ grantExplainForeignScan(ForeignScanState *node, ExplainState *es)
 			parts_explain(&fsstate->parts, fsstate->sharded, es);
 		ExplainPropertyText("Remote SQL",
 							strVal(list_nth(fdw_private, GrantScanSQL)), es);
+		if (strVal(list_nth(fdw_private, GrantScanMySQLSQL))[0] != '\0')
+			ExplainPropertyText("Remote SQL (MySQL shards)",
+								strVal(list_nth(fdw_private, GrantScanMySQLSQL)), es);
 	}
 }
 
@@ -1073,6 +1098,7 @@ grantBeginDirectModify(ForeignScanState *node, int eflags)
 	node->fdw_state = dmstate;
 
 	dmstate->sql = strVal(list_nth(fdw_private, GrantDirectModifySQL));
+	dmstate->mysql_sql = strVal(list_nth(fdw_private, GrantDirectModifyMySQLSQL));
 	dmstate->has_returning = boolVal(list_nth(fdw_private, GrantDirectModifyHasReturning));
 	dmstate->set_processed = boolVal(list_nth(fdw_private, GrantDirectModifySetProcessed));
 	dmstate->server = GetForeignServer(fsplan->fs_server);
@@ -1138,7 +1164,7 @@ grantIterateDirectModify(ForeignScanState *node)
 
 		params_eval(&dmstate->params, node->ss.ps.ps_ExprContext);
 		parts_send(parts, dmstate->server, dmstate->userid, dmstate->sql,
-				   &dmstate->params, dmstate->reader.binary, true, false,
+				   dmstate->mysql_sql, &dmstate->params, dmstate->reader.binary, true, false,
 				   &dmstate->keys, node->ss.ps.ps_ExprContext);
 		dmstate->started = true;
 		MemoryContextSwitchTo(oldcxt);
@@ -1219,5 +1245,9 @@ grantExplainDirectModify(ForeignScanState *node, ExplainState *es)
 		ExplainPropertyText("Remote SQL",
 							strVal(list_nth(fsplan->fdw_private, GrantDirectModifySQL)),
 							es);
+		if (strVal(list_nth(fsplan->fdw_private, GrantDirectModifyMySQLSQL))[0] != '\0')
+			ExplainPropertyText("Remote SQL (MySQL shards)",
+								strVal(list_nth(fsplan->fdw_private, GrantDirectModifyMySQLSQL)),
+								es);
 	}
 }
