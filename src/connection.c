@@ -962,7 +962,8 @@ finish_prepared(GrantConnection *entry, bool commit)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 
-	if (commit && grant_commit_prepared_delay > 0)
+	/* a testing aid: a test stops a remote in this window */
+	if (grant_commit_prepared_delay > 0)
 		pg_usleep((long) grant_commit_prepared_delay * 1000L);
 
 	PG_TRY();
