@@ -92,6 +92,13 @@
 	"STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO," \
 	"NO_BACKSLASH_ESCAPES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
 
+/*
+ * ER_XA_RBROLLBACK: the branch was rolled back.  MariaDB answers so to XA
+ * COMMIT or XA ROLLBACK of a prepared branch that changed nothing (it has
+ * nothing to keep), and to XA ROLLBACK of one already rolled back.
+ */
+#define MY_ER_XA_RBROLLBACK		1402
+
 /* seconds allowed to bring a connection back to idle after an error */
 #define CLEANUP_TIMEOUT_MS		30000
 #define DEFAULT_CONNECT_TIMEOUT 10
@@ -160,6 +167,9 @@ struct GrantRemote
 	bool		broken;
 	bool		xact_sent;		/* the open remote transaction reached the
 								 * server */
+	char		xa_gid[GRANT_GID_SIZE];	/* the open remote transaction is
+										 * this XA transaction (XA START
+										 * queued or sent); "" otherwise */
 
 	MyItem	   *queue;			/* commands not sent yet */
 	int			nqueue;
@@ -216,6 +226,17 @@ static int	my_npending(GrantRemote *remote);
 static void my_sync(GrantRemote *remote);
 static void my_commit(GrantRemote *remote, bool wait);
 static void my_rollback(GrantRemote *remote, int savepoint_level);
+static void my_begin_preparable(GrantRemote *remote, int isolation,
+								const char *gid);
+static void my_prepare_xact(GrantRemote *remote, const char *gid);
+static void my_finish_prepared(GrantRemote *remote, const char *gid,
+							   bool commit);
+static List *my_list_prepared(GrantRemote *remote, const char *prefix);
+static char *xa_sql(const char *verb, const char *gid, const char *suffix);
+static void xa_statement(GrantRemote *remote, const char *sql,
+						 bool rolled_back_ok);
+static int	run_quietly(GrantRemote *remote, const char *sql);
+static char *xa_data_gid(const char *data);
 static GrantRemoteQuery *my_query(GrantRemote *remote, const char *sql,
 								  const char *stmt_name, int nparams,
 								  const char *const *values, bool binary);
@@ -291,6 +312,10 @@ const GrantAdapter grant_mysql_adapter = {
 	.sync = my_sync,
 	.commit = my_commit,
 	.rollback = my_rollback,
+	.begin_preparable = my_begin_preparable,
+	.prepare_xact = my_prepare_xact,
+	.finish_prepared = my_finish_prepared,
+	.list_prepared = my_list_prepared,
 	.query = my_query,
 	.next_row = my_next_row,
 	.nfields = my_nfields,
@@ -1090,6 +1115,29 @@ my_begin(GrantRemote *remote, int isolation, bool read_only)
 	my_command(remote, read_only ? "START TRANSACTION READ ONLY" :
 			   "START TRANSACTION");
 	remote->xact_sent = false;
+	remote->xa_gid[0] = '\0';
+}
+
+/*
+ * XA START instead of START TRANSACTION: only a transaction begun so can be
+ * prepared.  SET TRANSACTION applies to it as to any other.  Savepoints
+ * work inside it (MariaDB 10.11); 'commit' and 'rollback' end it with XA
+ * END and XA COMMIT ... ONE PHASE or XA ROLLBACK.
+ */
+static void
+my_begin_preparable(GrantRemote *remote, int isolation, const char *gid)
+{
+	char	   *sql = xa_sql("XA START", gid, "");
+
+	if (strlen(gid) >= sizeof(remote->xa_gid))
+		elog(ERROR, "grant: XA transaction name \"%s\" is too long", gid);
+	my_command(remote, isolation >= XACT_SERIALIZABLE ?
+			   "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE" :
+			   "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+	my_command(remote, sql);
+	pfree(sql);
+	remote->xact_sent = false;
+	strlcpy(remote->xa_gid, gid, sizeof(remote->xa_gid));
 }
 
 /* queue a command; it travels with the next statement */
@@ -1200,10 +1248,30 @@ my_commit(GrantRemote *remote, bool wait)
 	if (!remote->xact_sent)
 	{
 		items_clear(remote->queue, &remote->nqueue);
+		remote->xa_gid[0] = '\0';
 		drain_owed(remote, false);
 		return;
 	}
 	drain_owed(remote, false);
+	if (remote->xa_gid[0] != '\0')
+	{
+		char	   *end = xa_sql("XA END", remote->xa_gid, "");
+		char	   *commit = xa_sql("XA COMMIT", remote->xa_gid, " ONE PHASE");
+
+		/*
+		 * Always waited for: an XA transaction left open would refuse the
+		 * next XA START on this connection.  On failure xa_gid stays, so
+		 * that the rollback that follows ends it.
+		 */
+		my_command(remote, end);
+		send_batch(remote, commit, false, false);
+		drain_owed(remote, false);
+		pfree(end);
+		pfree(commit);
+		remote->xa_gid[0] = '\0';
+		remote->xact_sent = false;
+		return;
+	}
 	send_batch(remote, "COMMIT", !wait, false);
 	if (wait)
 		drain_owed(remote, false);
@@ -1228,7 +1296,33 @@ my_rollback(GrantRemote *remote, int savepoint_level)
 	{
 		items_clear(remote->queue, &remote->nqueue);
 		if (!remote->xact_sent)
+		{
+			remote->xa_gid[0] = '\0';
 			return;
+		}
+		if (remote->xa_gid[0] != '\0')
+		{
+			char	   *end = xa_sql("XA END", remote->xa_gid, "");
+			char	   *rollback = xa_sql("XA ROLLBACK", remote->xa_gid, "");
+			int			rc;
+
+			/*
+			 * XA END fails harmlessly when the transaction was ended
+			 * already (a failed XA PREPARE); it must not take XA ROLLBACK
+			 * down with it, so each goes alone.  When XA ROLLBACK fails
+			 * too, the connection is dropped: closing the session rolls
+			 * back an XA transaction that was not prepared.
+			 */
+			(void) run_quietly(remote, end);
+			rc = run_quietly(remote, rollback);
+			if (rc != 0 && rc != MY_ER_XA_RBROLLBACK)
+				remote->broken = true;
+			pfree(end);
+			pfree(rollback);
+			remote->xa_gid[0] = '\0';
+			remote->xact_sent = false;
+			return;
+		}
 		/* abort_cleanup left nothing owed: send and read it now, quietly */
 		PG_TRY();
 		{
@@ -1261,6 +1355,195 @@ my_rollback(GrantRemote *remote, int savepoint_level)
 	my_command(remote, sql);
 	snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT s%d", savepoint_level);
 	my_command(remote, sql);
+}
+
+
+/*
+ * XA END and XA PREPARE of the XA transaction begun under gid.  After it
+ * the session serves nothing but XA COMMIT or XA ROLLBACK of that gid; the
+ * prepared transaction survives the session and a server restart.
+ */
+static void
+my_prepare_xact(GrantRemote *remote, const char *gid)
+{
+	char	   *end;
+	char	   *prepare;
+
+	if (strcmp(gid, remote->xa_gid) != 0)
+		elog(ERROR, "grant: no XA transaction \"%s\" is open on \"%s\"",
+			 gid, remote->label);
+	if (remote->active != NULL)
+		buffer_active(remote);
+	drain_owed(remote, false);
+	end = xa_sql("XA END", gid, "");
+	prepare = xa_sql("XA PREPARE", gid, "");
+	my_command(remote, end);
+	send_batch(remote, prepare, false, false);
+	drain_owed(remote, false);
+	pfree(end);
+	pfree(prepare);
+	remote->xa_gid[0] = '\0';
+	remote->xact_sent = false;
+}
+
+/* XA COMMIT or XA ROLLBACK of a prepared transaction, from any session */
+static void
+my_finish_prepared(GrantRemote *remote, const char *gid, bool commit)
+{
+	char	   *sql = xa_sql(commit ? "XA COMMIT" : "XA ROLLBACK", gid, "");
+
+	/* a branch that changed nothing is answered "rolled back": it is gone */
+	xa_statement(remote, sql, true);
+	pfree(sql);
+}
+
+/*
+ * The XA transactions prepared on the server (XA RECOVER lists those of
+ * every session and database) whose xid is grant's: format 1, no branch
+ * qualifier, a gtrid that starts with prefix.  FORMAT='SQL' prints the
+ * xid as SQL literals, so an application's binary xid arrives as hex
+ * rather than as bytes that are not text.
+ */
+static List *
+my_list_prepared(GrantRemote *remote, const char *prefix)
+{
+	GrantRemoteQuery *query;
+	List	   *gids = NIL;
+	char	   *row[4];
+
+	query = my_query(remote, "XA RECOVER FORMAT='SQL'", NULL, 0, NULL, false);
+	while (my_next_row(query, row, NULL, 4))
+	{
+		char	   *gid;
+
+		/* formatID, gtrid_length, bqual_length, data */
+		if (row[0] == NULL || strcmp(row[0], "1") != 0 ||
+			row[2] == NULL || strcmp(row[2], "0") != 0 || row[3] == NULL)
+			continue;
+		gid = xa_data_gid(row[3]);
+		if (gid != NULL && strncmp(gid, prefix, strlen(prefix)) == 0)
+			gids = lappend(gids, gid);
+	}
+	my_close(query);
+	return gids;
+}
+
+/*
+ * The gid in the data column of XA RECOVER FORMAT='SQL' for a gtrid
+ * alone: 'text' or X'hex'.  NULL unless it is made of the characters
+ * grant puts in a gid (letters, digits, underscores).  palloc'd.
+ */
+static char *
+xa_data_gid(const char *data)
+{
+	size_t		len = strlen(data);
+	StringInfoData buf;
+	const char *p;
+
+	initStringInfo(&buf);
+	if (len >= 2 && data[0] == '\'' && data[len - 1] == '\'')
+		appendBinaryStringInfo(&buf, data + 1, len - 2);
+	else if (len >= 3 && (data[0] == 'X' || data[0] == 'x') &&
+			 data[1] == '\'' && data[len - 1] == '\'' && len % 2 == 1)
+	{
+		for (p = data + 2; p < data + len - 1; p += 2)
+		{
+			char		hex[3] = {p[0], p[1], '\0'};
+			char	   *endp;
+			long		c = strtol(hex, &endp, 16);
+
+			if (*endp != '\0' || c == 0)
+				return NULL;
+			appendStringInfoChar(&buf, (char) c);
+		}
+	}
+	else
+		return NULL;
+	if (buf.len == 0)
+		return NULL;
+	for (p = buf.data; *p; p++)
+		if (!isalnum((unsigned char) *p) && *p != '_')
+			return NULL;
+	return buf.data;
+}
+
+/*
+ * An XA statement naming gid, palloc'd.  grant's gids are letters, digits
+ * and underscores: anything else is refused rather than quoted.
+ */
+static char *
+xa_sql(const char *verb, const char *gid, const char *suffix)
+{
+	const char *p;
+
+	for (p = gid; *p; p++)
+		if (!isalnum((unsigned char) *p) && *p != '_')
+			elog(ERROR, "grant: invalid XA transaction name \"%s\"", gid);
+	return psprintf("%s '%s'%s", verb, gid, suffix);
+}
+
+/*
+ * Run one XA statement now and wait for it; raises its error, except
+ * ER_XA_RBROLLBACK when rolled_back_ok.
+ */
+static void
+xa_statement(GrantRemote *remote, const char *sql, bool rolled_back_ok)
+{
+	bool		failed;
+
+	if (remote->active != NULL)
+		buffer_active(remote);
+	drain_owed(remote, false);
+	send_batch(remote, sql, false, false);
+	if (!read_header(remote, 0, &failed))
+		report_connection_lost(remote);
+	items_clear(remote->owed, &remote->nowed);
+	remote->owed_pos = 0;
+	if (failed)
+	{
+		if (my_is_broken(remote))
+			report_connection_lost(remote);
+		if (!(rolled_back_ok && mysql_errno(remote->conn) == MY_ER_XA_RBROLLBACK))
+			raise_remote_error(remote, sql);
+	}
+}
+
+/*
+ * Run one statement now, within the cleanup time limit, for an abort
+ * callback: 0 when it succeeded, its MySQL error number when it failed,
+ * -1 when the connection is lost or out of step (then marked broken).
+ * Never raises.  Nothing may be owed.
+ */
+static int
+run_quietly(GrantRemote *remote, const char *sql)
+{
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													   CLEANUP_TIMEOUT_MS);
+	MemoryContext oldcxt = CurrentMemoryContext;
+	volatile int result = -1;
+
+	if (my_is_broken(remote))
+		return -1;
+	PG_TRY();
+	{
+		bool		failed;
+
+		send_batch(remote, sql, true, false);
+		if (read_header(remote, deadline, &failed))
+			result = failed ? (int) mysql_errno(remote->conn) : 0;
+		else
+			remote->broken = true;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		FlushErrorState();
+		remote->broken = true;
+	}
+	PG_END_TRY();
+	items_clear(remote->owed, &remote->nowed);
+	remote->owed_pos = 0;
+	return my_is_broken(remote) ? -1 : result;
 }
 
 

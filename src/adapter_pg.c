@@ -133,6 +133,10 @@ static bool pg_check_idle(GrantRemote *remote);
 static void pg_begin(GrantRemote *remote, int isolation, bool read_only);
 static void pg_commit(GrantRemote *remote, bool wait);
 static void pg_rollback(GrantRemote *remote, int savepoint_level);
+static void pg_prepare_xact(GrantRemote *remote, const char *gid);
+static void pg_finish_prepared(GrantRemote *remote, const char *gid,
+							   bool commit);
+static List *pg_list_prepared(GrantRemote *remote, const char *prefix);
 static void pg_command(GrantRemote *remote, const char *sql);
 static void pg_send(GrantRemote *remote, const char *sql,
 					const char *stmt_name, int nparams,
@@ -196,6 +200,10 @@ const GrantAdapter grant_pg_adapter = {
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
+	.begin_preparable = NULL,	/* any transaction can be prepared */
+	.prepare_xact = pg_prepare_xact,
+	.finish_prepared = pg_finish_prepared,
+	.list_prepared = pg_list_prepared,
 	.command = pg_command,
 	.send = pg_send,
 	.prepare = pg_prepare,
@@ -845,6 +853,49 @@ pg_rollback(GrantRemote *remote, int savepoint_level)
 
 broken:
 	remote->broken = true;
+}
+
+/* PREPARE TRANSACTION: the remote transaction ends here, prepared */
+static void
+pg_prepare_xact(GrantRemote *remote, const char *gid)
+{
+	char	   *sql = psprintf("PREPARE TRANSACTION %s", quote_literal_cstr(gid));
+
+	pg_command(remote, sql);
+	pg_sync(remote);
+	pfree(sql);
+}
+
+static void
+pg_finish_prepared(GrantRemote *remote, const char *gid, bool commit)
+{
+	char	   *sql = psprintf("%s PREPARED %s", commit ? "COMMIT" : "ROLLBACK",
+							   quote_literal_cstr(gid));
+
+	pg_command(remote, sql);
+	pg_sync(remote);
+	pfree(sql);
+}
+
+/* prepared transactions are per database: only this one's are listed */
+static List *
+pg_list_prepared(GrantRemote *remote, const char *prefix)
+{
+	GrantRemoteQuery *query;
+	List	   *gids = NIL;
+	char	   *row[1];
+	const char *params[1];
+
+	params[0] = prefix;
+	query = pg_query(remote,
+					 "SELECT gid FROM pg_catalog.pg_prepared_xacts "
+					 "WHERE database = pg_catalog.current_database() "
+					 "AND pg_catalog.starts_with(gid, $1)",
+					 NULL, 1, params, false);
+	while (pg_next_row(query, row, NULL, 1))
+		gids = lappend(gids, pstrdup(row[0]));
+	pg_close(query);
+	return gids;
 }
 
 /*

@@ -39,6 +39,7 @@
 #include "access/htup_details.h"
 #include "access/reloptions.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -60,6 +61,8 @@
 #include "utils/timestamp.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
+#include "storage/lock.h"
+#include "storage/proc.h"
 #include "storage/sinval.h"
 
 #include "grant.h"
@@ -91,8 +94,14 @@ struct GrantConnection
 	bool		writer;
 	GrantEndpoint *endpoint;	/* without its password, for health marks;
 								 * in connection_context */
-	char		prepared_gid[64];	/* two-phase commit: prepared, waiting
-									 * for the local outcome; "" otherwise */
+	char		start_gid[GRANT_GID_SIZE];	/* two-phase commit: the remote
+											 * transaction was begun to be
+											 * prepared under this gid
+											 * (begin_preparable); ""
+											 * otherwise */
+	char		prepared_gid[GRANT_GID_SIZE];	/* two-phase commit: prepared,
+												 * waiting for the local
+												 * outcome; "" otherwise */
 	GrantStatSlot *stats;		/* the endpoint's counters, or NULL */
 	bool		pooler;			/* behind a transaction pooler */
 	bool		used;			/* used by the current transaction */
@@ -137,6 +146,9 @@ static void prepare_written(void);
 static void finish_prepared(GrantConnection *entry, bool commit);
 static void log_prepared(List *gids, List *entries);
 static bool prepared_recorded(const char *gid);
+static void make_start_gid(char *gid, size_t size);
+static int	xa_gid_prefix(char *buf, size_t size);
+static bool gid_is_ours(const char *gid, bool *in_progress);
 
 void
 grant_connection_init(void)
@@ -660,10 +672,25 @@ begin_remote_xact(GrantConnection *entry)
 	{
 		bool		read_only = grant_prevent_writes ||
 			grant_role_mode == GRANT_ROLE_MODE_READING || XactReadOnly;
+		int			isolation = IsolationIsSerializable() ? XACT_SERIALIZABLE :
+			XACT_REPEATABLE_READ;
 
-		entry->adapter->begin(entry->remote,
-							  IsolationIsSerializable() ? XACT_SERIALIZABLE : XACT_REPEATABLE_READ,
-							  read_only);
+		/*
+		 * Where the server must know from the start that a transaction may
+		 * be prepared (MySQL's XA), a writer's read-write transaction is
+		 * begun so under two-phase commit: whether it will write, and
+		 * alongside which other endpoints, is known only at commit.
+		 */
+		entry->start_gid[0] = '\0';
+		if (grant_two_phase_commit && !read_only && entry->writer &&
+			entry->adapter->begin_preparable != NULL)
+		{
+			make_start_gid(entry->start_gid, sizeof(entry->start_gid));
+			entry->adapter->begin_preparable(entry->remote, isolation,
+											 entry->start_gid);
+		}
+		else
+			entry->adapter->begin(entry->remote, isolation, read_only);
 		entry->xact_depth = 1;
 		entry->read_only = read_only;
 		entry->wrote = false;
@@ -789,6 +816,12 @@ connection_xact_callback(XactEvent event, void *arg)
  * are recorded in grant_fdw.prepared_xacts inside the local transaction:
  * a record exists exactly when the local transaction committed, which is
  * what grant_fdw.recover_prepared() goes by.
+ *
+ * PostgreSQL prepares any transaction, under a gid made here from the local
+ * xid; MySQL only an XA transaction, begun under its gid by
+ * begin_remote_xact.  The other remote transactions (one writer alone, or
+ * readers) then commit in one phase as usual, an XA one with XA COMMIT ...
+ * ONE PHASE.
  */
 static void
 prepare_written(void)
@@ -822,26 +855,34 @@ prepare_written(void)
 	foreach(lc, written)
 	{
 		entry = (GrantConnection *) lfirst(lc);
-		if (entry->adapter->kind != GRANT_ADAPTER_POSTGRESQL)
+		if (entry->adapter->begin_preparable != NULL && entry->start_gid[0] == '\0')
 			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("two-phase commit is not supported on MySQL endpoint \"%s\"",
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot prepare the remote transaction on grant endpoint \"%s\"",
 							entry->label),
-					 errhint("Turn \"grant.two_phase_commit\" off to commit one by one.")));
+					 errdetail("It was not begun as an XA transaction: \"grant.two_phase_commit\" was off when it began."),
+					 errhint("Set \"grant.two_phase_commit\" before the transaction's first statement.")));
 	}
 	foreach(lc, written)
 	{
-		char		sql[128];
+		char		gid[GRANT_GID_SIZE];
 
 		entry = (GrantConnection *) lfirst(lc);
-		snprintf(entry->prepared_gid, sizeof(entry->prepared_gid),
-				 "grant_%u_%u_%d", MyDatabaseId,
-				 XidFromFullTransactionId(GetTopFullTransactionId()), ++n);
-		snprintf(sql, sizeof(sql), "PREPARE TRANSACTION '%s'", entry->prepared_gid);
-		entry->adapter->command(entry->remote, sql);
-		entry->adapter->sync(entry->remote);
+		if (entry->start_gid[0] != '\0')
+			strlcpy(gid, entry->start_gid, sizeof(gid));
+		else
+			snprintf(gid, sizeof(gid), "grant_%u_%u_%d", MyDatabaseId,
+					 XidFromFullTransactionId(GetTopFullTransactionId()), ++n);
+
+		/*
+		 * Marked prepared only once it is: one whose PREPARE failed is
+		 * still an open transaction, which the abort rolls back.
+		 */
+		entry->adapter->prepare_xact(entry->remote, gid);
+		strlcpy(entry->prepared_gid, gid, sizeof(entry->prepared_gid));
 		entry->xact_depth = 0;
 		entry->wrote = false;
+		entry->start_gid[0] = '\0';
 		gids = lappend(gids, entry->prepared_gid);
 	}
 	log_prepared(gids, written);
@@ -911,29 +952,27 @@ log_prepared(List *gids, List *entries)
 }
 
 /*
- * The local transaction has ended: COMMIT PREPARED or ROLLBACK PREPARED.
+ * The local transaction has ended: COMMIT PREPARED or ROLLBACK PREPARED
+ * (XA COMMIT or XA ROLLBACK on MySQL).
  * Nothing may fail here any more: a remote that cannot be told keeps its
  * prepared transaction for grant_fdw.recover_prepared(), with a WARNING.
  */
 static void
 finish_prepared(GrantConnection *entry, bool commit)
 {
-	char		sql[128];
 	MemoryContext oldcxt = CurrentMemoryContext;
 
-	if (commit && grant_commit_prepared_delay > 0)
+	/* a testing aid: a test stops a remote in this window */
+	if (grant_commit_prepared_delay > 0)
 		pg_usleep((long) grant_commit_prepared_delay * 1000L);
 
-	snprintf(sql, sizeof(sql), "%s PREPARED '%s'",
-			 commit ? "COMMIT" : "ROLLBACK", entry->prepared_gid);
 	PG_TRY();
 	{
 		if (!entry->adapter->check_idle(entry->remote))
 			ereport(ERROR,
 					(errcode(ERRCODE_CONNECTION_FAILURE),
 					 errmsg("lost connection to grant endpoint \"%s\"", entry->label)));
-		entry->adapter->command(entry->remote, sql);
-		entry->adapter->sync(entry->remote);
+		entry->adapter->finish_prepared(entry->remote, entry->prepared_gid, commit);
 		if (commit)
 		{
 			MemoryContextSwitchTo(connection_context);
@@ -1135,7 +1174,92 @@ grant_disconnect(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(closed);
 }
 
-/* is there a record of prepared transaction gid (its local commit)? */
+/*
+ * The gid of a remote transaction begun to be prepared (MySQL's XA START).
+ * It is chosen when the transaction begins, when the local transaction may
+ * have no xid yet (a read-only one never gets one), so it names the local
+ * transaction by its virtual xid, which recover_prepared() can ask about:
+ *
+ *		grant_<system id><database>_<backend id>_<local xid>_<start>_<n>
+ *
+ * all in hex.  XA transactions are server-wide on MySQL, so the low 32 bits
+ * of the cluster's system identifier and the database OID tell this
+ * database's from those of another database or cluster using the same
+ * server; the local transaction's start time (microseconds) keeps gids
+ * unique when backend ids and local xids start over after a restart; n
+ * tells the connections of one local transaction apart.  At most 61
+ * characters: MySQL allows 64.
+ */
+static void
+make_start_gid(char *gid, size_t size)
+{
+	static uint32 counter = 0;
+	char		prefix[32];
+	int			len;
+
+	(void) xa_gid_prefix(prefix, sizeof(prefix));
+	len = snprintf(gid, size, "%s%x_%x_%llx_%x", prefix, (unsigned int) MyBackendId,
+				   (unsigned int) MyProc->lxid,
+				   (unsigned long long) GetCurrentTransactionStartTimestamp(),
+				   ++counter);
+	if (len < 0 || len >= (int) size)
+		elog(ERROR, "grant: transaction name \"%s\" is too long", gid);
+}
+
+/* "grant_<system id><database>_", the start of this database's XA gids */
+static int
+xa_gid_prefix(char *buf, size_t size)
+{
+	return snprintf(buf, size, "grant_%08x%08x_",
+					(unsigned int) (GetSystemIdentifier() & 0xFFFFFFFF),
+					(unsigned int) MyDatabaseId);
+}
+
+/*
+ * Is gid the name of a remote transaction this database prepared, and is
+ * its local transaction still running?  Two forms: grant_<database>_<xid>_<n>
+ * (decimal), chosen at PREPARE TRANSACTION time, when the xid is known, and
+ * the XA form of make_start_gid(), which names a virtual xid.
+ */
+static bool
+gid_is_ours(const char *gid, bool *in_progress)
+{
+	char		prefix[32];
+	size_t		len;
+
+	len = snprintf(prefix, sizeof(prefix), "grant_%u_", MyDatabaseId);
+	if (strncmp(gid, prefix, len) == 0)
+	{
+		TransactionId xid = (TransactionId) strtoul(gid + len, NULL, 10);
+
+		*in_progress = TransactionIdIsValid(xid) && TransactionIdIsInProgress(xid);
+		return true;
+	}
+	len = xa_gid_prefix(prefix, sizeof(prefix));
+	if (strncmp(gid, prefix, len) == 0)
+	{
+		unsigned int backend;
+		unsigned int lxid;
+		VirtualTransactionId vxid;
+
+		if (sscanf(gid + len, "%x_%x_", &backend, &lxid) != 2)
+			return false;
+		vxid.backendId = (BackendId) backend;
+		vxid.localTransactionId = (LocalTransactionId) lxid;
+		/* VirtualXactLock without waiting: true once it has ended */
+		*in_progress = vxid.backendId > 0 && backend <= (unsigned int) MaxBackends &&
+			LocalTransactionIdIsValid(vxid.localTransactionId) &&
+			!VirtualXactLock(vxid, false);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Is there a record of prepared transaction gid (its local commit)?  Read
+ * with a fresh snapshot (read_only = false): the caller found the local
+ * transaction no longer running, and its commit must be seen.
+ */
 static bool
 prepared_recorded(const char *gid)
 {
@@ -1144,18 +1268,20 @@ prepared_recorded(const char *gid)
 
 	values[0] = CStringGetTextDatum(gid);
 	if (SPI_execute_with_args("SELECT 1 FROM grant_fdw.prepared_xacts WHERE gid = $1",
-							  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
+							  1, types, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "grant: could not read grant_fdw.prepared_xacts");
 	return SPI_processed > 0;
 }
 
 /*
  * grant_fdw.recover_prepared(): finish what a crash left between PREPARE
- * and COMMIT PREPARED.  On every reachable PostgreSQL writer, each
- * transaction this database prepared is committed when its local
- * transaction committed (it is recorded), left alone while that one is
- * still running, and rolled back otherwise.  Records of transactions
- * found finished are removed.  One row per decision.
+ * and COMMIT PREPARED (XA PREPARE and XA COMMIT on MySQL).  On every
+ * reachable writer, each transaction this database prepared is left alone
+ * while its local transaction still runs, then committed when that one
+ * committed (it is recorded), and rolled back otherwise.  Records of
+ * transactions found finished are removed.  One row per decision; a
+ * transaction seen through several endpoints (XA is server-wide on MySQL)
+ * is decided once.
  */
 PG_FUNCTION_INFO_V1(grant_recover_prepared);
 
@@ -1164,11 +1290,10 @@ grant_recover_prepared(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	List	   *endpoints = grant_registry_all_endpoints();
+	List	   *seen = NIL;
 	ListCell   *lc;
-	char		prefix[64];
 
 	InitMaterializedSRF(fcinfo, 0);
-	snprintf(prefix, sizeof(prefix), "grant_%u_", MyDatabaseId);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "grant: SPI_connect failed");
 
@@ -1178,14 +1303,12 @@ grant_recover_prepared(PG_FUNCTION_ARGS)
 		ForeignServer server;
 		GrantConnection *conn;
 		const GrantAdapter *adapter;
-		GrantRemoteQuery *query;
-		List	   *gids = NIL;
-		char	   *row[1];
+		GrantRemote *remote;
+		List	   *gids;
 		char	   *error = NULL;
 		ListCell   *lc2;
-		const char *params[1];
 
-		if (ep->role != GRANT_ROLE_WRITING || ep->adapter != GRANT_ADAPTER_POSTGRESQL)
+		if (ep->role != GRANT_ROLE_WRITING)
 			continue;
 		MemSet(&server, 0, sizeof(server));
 		server.serverid = InvalidOid;
@@ -1204,39 +1327,36 @@ grant_recover_prepared(PG_FUNCTION_ARGS)
 			continue;
 		}
 		adapter = grant_connection_adapter(conn);
-		params[0] = prefix;
-		query = adapter->query(grant_connection_remote(conn),
-							   "SELECT gid FROM pg_catalog.pg_prepared_xacts "
-							   "WHERE database = pg_catalog.current_database() "
-							   "AND pg_catalog.starts_with(gid, $1)",
-							   NULL, 1, params, false);
-		while (adapter->next_row(query, row, NULL, 1))
-			gids = lappend(gids, pstrdup(row[0]));
+		remote = grant_connection_remote(conn);
+		gids = adapter->list_prepared(remote, "grant_");
 
 		foreach(lc2, gids)
 		{
 			char	   *gid = (char *) lfirst(lc2);
-			TransactionId xid = (TransactionId) strtoul(gid + strlen(prefix), NULL, 10);
+			bool		in_progress;
+			bool		done = false;
 			const char *action;
-			char	   *sql;
+			ListCell   *lc3;
 			Datum		values[3];
 			bool		nulls[3] = {false, false, false};
 
-			if (prepared_recorded(gid))
-				action = "committed";
-			else if (TransactionIdIsInProgress(xid))
+			if (!gid_is_ours(gid, &in_progress))
+				continue;
+			foreach(lc3, seen)
+				done = done || strcmp((char *) lfirst(lc3), gid) == 0;
+			if (done)
+				continue;
+			seen = lappend(seen, gid);
+
+			/* running: the record, if any, is not visible yet */
+			if (in_progress)
 				action = "in progress";
+			else if (prepared_recorded(gid))
+				action = "committed";
 			else
 				action = "rolled back";
-			if (strcmp(action, "in progress") != 0)
-			{
-				sql = psprintf("%s PREPARED %s",
-							   action[0] == 'c' ? "COMMIT" : "ROLLBACK",
-							   quote_literal_cstr(gid));
-				query = adapter->query(grant_connection_remote(conn), sql, NULL,
-									   0, NULL, false);
-				adapter->close(query);
-			}
+			if (!in_progress)
+				adapter->finish_prepared(remote, gid, action[0] == 'c');
 			if (action[0] == 'c')
 			{
 				Oid			types[1] = {TEXTOID};

@@ -84,7 +84,7 @@ void
 _PG_init(void)
 {
 	DefineCustomIntVariable("grant.commit_prepared_delay",
-							"Waits this long between the local commit and COMMIT PREPARED on the remotes.",
+							"Waits this long between the end of the local transaction and COMMIT PREPARED or ROLLBACK PREPARED on the remotes.",
 							"A testing aid: it lets a test stop a remote in that window.",
 							&grant_commit_prepared_delay,
 							0, 0, 60000,

@@ -30,6 +30,12 @@ struct LWLock;
 #define GRANT_REGISTRY_TABLE	"endpoints"
 #define GRANT_DEFAULT_SHARD		"default"
 
+/*
+ * Room for the name of a prepared remote transaction and its NUL: MySQL's
+ * XA takes at most 64 bytes (PostgreSQL 200).
+ */
+#define GRANT_GID_SIZE			65
+
 typedef enum GrantAdapterKind
 {
 	GRANT_ADAPTER_POSTGRESQL = 0,
@@ -145,6 +151,32 @@ typedef struct GrantAdapter
 	void		(*commit) (GrantRemote *remote, bool wait);
 	/* level 0: the transaction; n > 0: back to savepoint sn, released */
 	void		(*rollback) (GrantRemote *remote, int savepoint_level);
+
+	/*
+	 * Two-phase commit (grant.two_phase_commit).
+	 *
+	 * begin_preparable: like begin (read-write), for a transaction that may
+	 * be prepared later under gid.  NULL when any transaction can be
+	 * prepared (PostgreSQL): the gid is then chosen at prepare time.  With
+	 * it, 'commit' and 'rollback' end such a transaction in one phase.
+	 *
+	 * prepare_xact: prepare the open transaction under gid (the one given
+	 * to begin_preparable, if any) and wait; raises on failure.  Afterwards
+	 * the connection serves only finish_prepared of that gid.
+	 *
+	 * finish_prepared: COMMIT or ROLLBACK the transaction prepared under
+	 * gid, from any connection to the same server; waits, raises.
+	 *
+	 * list_prepared: the gids of the transactions prepared on the server
+	 * (PostgreSQL: in the connection's database) that start with prefix,
+	 * as a List of palloc'd strings.  Runs outside a remote transaction.
+	 */
+	void		(*begin_preparable) (GrantRemote *remote, int isolation,
+									 const char *gid);
+	void		(*prepare_xact) (GrantRemote *remote, const char *gid);
+	void		(*finish_prepared) (GrantRemote *remote, const char *gid,
+									bool commit);
+	List	   *(*list_prepared) (GrantRemote *remote, const char *prefix);
 
 	/*
 	 * Send a query with text parameters (NULL entry = SQL NULL); rows are
