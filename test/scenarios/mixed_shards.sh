@@ -209,6 +209,22 @@ is "... and both rows are there" \
     "$(on_shard "$(row_on "$kmy")" "SELECT name FROM items WHERE id = $kmy") $(on_shard "$(row_on "$kpg")" "SELECT name FROM items WHERE id = $kpg")" \
     "tx tx"
 
+# two-phase commit: PREPARE TRANSACTION on the PostgreSQL shard, XA PREPARE on the MariaDB one
+lpsql -c "DELETE FROM items WHERE id IN ($kmy, $kpg)" >/dev/null
+lpsql -c "SET \"grant\".two_phase_commit = on" -c "BEGIN" \
+      -c "INSERT INTO items VALUES ($kmy, '2pc', 1, 1, NULL), ($kpg, '2pc', 1, 1, NULL)" \
+      -c "COMMIT" >/dev/null
+is "two-phase COMMIT over a PostgreSQL and a MariaDB shard: both rows there" \
+    "$(on_shard "$(row_on "$kmy")" "SELECT name FROM items WHERE id = $kmy") $(on_shard "$(row_on "$kpg")" "SELECT name FROM items WHERE id = $kpg")" \
+    "2pc 2pc"
+is "... and nothing left prepared on either" \
+    "$(mdb app -e "XA RECOVER" | wc -l) $(on_shard "$(row_on "$kpg")" "SELECT count(*) FROM pg_prepared_xacts")" "0 0"
+lpsql -c "SET \"grant\".two_phase_commit = on" -c "BEGIN" \
+      -c "UPDATE items SET name = 'rolled back' WHERE id IN ($kmy, $kpg)" -c "ROLLBACK" >/dev/null
+is "two-phase ROLLBACK leaves both shards as they were" \
+    "$(lpsql -c "SELECT string_agg(name, ' ') FROM items WHERE id IN ($kmy, $kpg)")" "2pc 2pc"
+lpsql -c "DELETE FROM items WHERE id IN ($kmy, $kpg)" >/dev/null
+
 # --- refusals --------------------------------------------------------------------------------
 err=$(lpsql -c "UPDATE items SET qty = (random() * 0)::int WHERE id = 7" 2>&1 || true)
 like "an UPDATE that would go row by row is refused with a clear error" "$err" \
