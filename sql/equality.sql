@@ -153,6 +153,31 @@ SELECT * FROM mixed_enum ORDER BY i;
 DROP FOREIGN TABLE mixed_wide, mixed_enum;
 SELECT on_node('writer', 'DROP TABLE public.mixed; DROP TYPE public.mood');
 
+-- constants and parameters reach the remote as the same values whatever
+-- the session's output settings: with SQL-style DMY dates '03/04/2024' is
+-- April 3 here, but March 4 for a remote reading it as ISO/MDY
+SET datestyle = 'SQL, DMY';
+SET intervalstyle = 'sql_standard';
+SET extra_float_digits = 0;
+SET timezone = 'Asia/Kolkata';
+SELECT q, same_result(q) FROM (VALUES
+  ('SELECT id FROM typed WHERE d = date ''2024-04-03'' ORDER BY id'),
+  ('SELECT id FROM typed WHERE d BETWEEN date ''2024-03-04'' AND date ''2024-04-03'' ORDER BY id'),
+  ('SELECT id FROM typed WHERE ts > timestamp ''2024-04-03 10:00'' ORDER BY id LIMIT 5'),
+  ('SELECT id FROM typed WHERE tstz < timestamptz ''2024-04-03 10:00+05:30'' ORDER BY id DESC LIMIT 5'),
+  ('SELECT id FROM typed WHERE iv > interval ''3 days 4 hours'' ORDER BY id LIMIT 5'),
+  ('SELECT id FROM typed WHERE f8 = 0.1::float8 * 3 - 3 ORDER BY id'),
+  ('SELECT id FROM typed WHERE f8 > 1.0::float8 / 3 ORDER BY id LIMIT 5')
+) v(q);
+PREPARE by_day(date) AS SELECT id, d FROM typed WHERE d = $1;
+EXECUTE by_day('03/04/2024');
+SELECT id, d FROM typed_local WHERE d = '03/04/2024';
+DEALLOCATE by_day;
+RESET datestyle;
+RESET intervalstyle;
+RESET extra_float_digits;
+RESET timezone;
+
 -- the comparison does see a difference: change one remote row
 SELECT on_node('writer', 'UPDATE public.typed SET t = ''changed'' WHERE id = 1');
 SELECT same_result('SELECT id, t FROM typed WHERE id < 3 ORDER BY id');

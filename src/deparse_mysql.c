@@ -268,15 +268,20 @@ append_timestamp(StringInfo buf, Timestamp ts)
 	return true;
 }
 
-/* a constant's text form (numbers: independent of every setting) */
+/* a constant's text form, independent of the session's settings */
 static char *
 const_text(Const *c)
 {
 	Oid			outfunc;
 	bool		isvarlena;
+	int			level;
+	char	   *text;
 
 	getTypeOutputInfo(c->consttype, &outfunc, &isvarlena);
-	return OidOutputFunctionCall(outfunc, c->constvalue);
+	level = grant_begin_portable_output(true);
+	text = OidOutputFunctionCall(outfunc, c->constvalue);
+	grant_end_portable_output(level);
+	return text;
 }
 
 /*

@@ -1813,7 +1813,12 @@ deparse_const(Const *node, DeparseCxt *cxt, int showtype)
 	}
 
 	getTypeOutputInfo(node->consttype, &typoutput, &typisvarlena);
-	extval = OidOutputFunctionCall(typoutput, node->constvalue);
+	{
+		int			level = grant_begin_portable_output(false);
+
+		extval = OidOutputFunctionCall(typoutput, node->constvalue);
+		grant_end_portable_output(level);
+	}
 
 	switch (node->consttype)
 	{

@@ -13,6 +13,9 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
+#include "pgtime.h"
+#include "utils/float.h"
 #include "utils/guc.h"
 
 #include "grant.h"
@@ -249,4 +252,43 @@ _PG_init(void)
 	grant_registry_init();
 	grant_router_init();
 	grant_connection_init();
+}
+
+/*
+ * Output functions must write what a remote reads back, and what the shard
+ * hash reads, whatever this session's settings: ISO dates (with SQL style
+ * and DMY order '03/04/2026' is April 3 here and March 4 on the remote),
+ * postgres-style intervals, floats with every digit and, when
+ * with_timezone, timestamps with time zone in UTC.  Returns the GUC nest
+ * level for grant_end_portable_output, or -1 when the session already
+ * writes so (the defaults do, except for UTC): then nothing is set.
+ */
+int
+grant_begin_portable_output(bool with_timezone)
+{
+	int			level;
+
+	if (DateStyle == USE_ISO_DATES && IntervalStyle == INTSTYLE_POSTGRES &&
+		extra_float_digits > 0 &&
+		(!with_timezone ||
+		 strcmp(pg_get_timezone_name(session_timezone), "UTC") == 0))
+		return -1;
+	level = NewGUCNestLevel();
+	(void) set_config_option("datestyle", "ISO", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("intervalstyle", "postgres", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("extra_float_digits", "3", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	if (with_timezone)
+		(void) set_config_option("timezone", "UTC", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+void
+grant_end_portable_output(int level)
+{
+	if (level >= 0)
+		AtEOXact_GUC(true, level);
 }

@@ -22,7 +22,7 @@
  *
  * Values are sent in text forms that do not depend on the session's
  * settings: ISO dates, timestamps with time zone in UTC, floats with
- * every digit (see with_transmission_modes).
+ * every digit (see grant_begin_portable_output).
  *
  *-------------------------------------------------------------------------
  */
@@ -128,7 +128,6 @@ static Oid	result_rel_userid(ResultRelInfo *rinfo, EState *estate);
 static int	compute_batch_size(GrantModifyState *fmstate, ResultRelInfo *rinfo);
 static const char **slot_params(GrantModifyState *fmstate, TupleTableSlot **slots,
 								int nrows, const char **lead, int nlead);
-static int	with_transmission_modes(void);
 static void find_key_columns(GrantModifyState *fmstate, Plan *subplan,
 							 List *key_attrs);
 static const char *insert_sql_for(GrantModifyState *fmstate, ShardTarget *target,
@@ -426,27 +425,6 @@ compute_batch_size(GrantModifyState *fmstate, ResultRelInfo *rinfo)
 }
 
 /*
- * Output functions write what the remote reads back whatever the local
- * settings: ISO dates, postgres intervals, all float digits, UTC.  Returns
- * the GUC nest level to pop with AtEOXact_GUC(true, level).
- */
-static int
-with_transmission_modes(void)
-{
-	int			level = NewGUCNestLevel();
-
-	(void) set_config_option("datestyle", "ISO", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("intervalstyle", "postgres", PGC_USERSET,
-							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("extra_float_digits", "3", PGC_USERSET,
-							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("timezone", "UTC", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	return level;
-}
-
-/*
  * Text parameters for nrows rows: the nlead values of lead (the row
  * identity), then the target attributes of each row, in order.  In
  * temp_cxt.
@@ -466,7 +444,7 @@ slot_params(GrantModifyState *fmstate, TupleTableSlot **slots, int nrows,
 	values = palloc(sizeof(char *) * Max(nrows * fmstate->nparams + nlead, 1));
 	for (n = 0; n < nlead; n++)
 		values[n] = lead[n];
-	level = with_transmission_modes();
+	level = grant_begin_portable_output(true);
 	for (r = 0; r < nrows; r++)
 	{
 		ListCell   *lc;
@@ -486,7 +464,7 @@ slot_params(GrantModifyState *fmstate, TupleTableSlot **slots, int nrows,
 			i++;
 		}
 	}
-	AtEOXact_GUC(true, level);
+	grant_end_portable_output(level);
 	MemoryContextSwitchTo(oldcxt);
 	return values;
 }
@@ -821,7 +799,7 @@ modify_by_ctid(GrantModifyState *fmstate, TupleTableSlot *slot,
 	if (fmstate->nkeys > 0)
 	{
 		/* the key values, as the remote reads them back */
-		int			level = with_transmission_modes();
+		int			level = grant_begin_portable_output(true);
 
 		for (i = 0; i < fmstate->nkeys; i++)
 		{
@@ -836,7 +814,7 @@ modify_by_ctid(GrantModifyState *fmstate, TupleTableSlot *slot,
 						 errdetail("The row cannot be found again on the remote.")));
 			lead[i] = OutputFunctionCall(&fmstate->key_outfuncs[i], key);
 		}
-		AtEOXact_GUC(true, level);
+		grant_end_portable_output(level);
 	}
 	else
 	{
@@ -886,7 +864,7 @@ update_and_reselect(GrantModifyState *fmstate, TupleTableSlot *slot,
 
 	/* the new key values, as the remote reads them back */
 	keys = MemoryContextAlloc(fmstate->temp_cxt, sizeof(char *) * Max(fmstate->nkeys, 1));
-	level = with_transmission_modes();
+	level = grant_begin_portable_output(true);
 	slot_getallattrs(slot);
 	foreach(lc, fmstate->key_attrs)
 	{
@@ -896,7 +874,7 @@ update_and_reselect(GrantModifyState *fmstate, TupleTableSlot *slot,
 			OutputFunctionCall(&fmstate->key_outfuncs[i], slot->tts_values[attnum - 1]);
 		i++;
 	}
-	AtEOXact_GUC(true, level);
+	grant_end_portable_output(level);
 
 	oldcxt = MemoryContextSwitchTo(fmstate->temp_cxt);
 	query = adapter->query(grant_connection_remote(target->conn),

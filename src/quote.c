@@ -559,9 +559,12 @@ grant_append_literal(StringInfo buf, GrantAdapterKind dialect, Datum value,
 				Oid			outfunc;
 				bool		isvarlena;
 				char	   *out;
+				int			level;
 
 				getTypeOutputInfo(basetype, &outfunc, &isvarlena);
+				level = grant_begin_portable_output(true);
 				out = OidOutputFunctionCall(outfunc, value);
+				grant_end_portable_output(level);
 				append_string(buf, dialect, out, strlen(out));
 				break;
 			}

@@ -481,10 +481,12 @@ params_eval(GrantParams *params, ExprContext *econtext)
 	ListCell   *lc;
 	int			i = 0;
 	MemoryContext oldcxt;
+	int			level;
 
 	if (params->num == 0)
 		return;
 	oldcxt = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
+	level = grant_begin_portable_output(false);
 	foreach(lc, params->exprs)
 	{
 		ExprState  *state = (ExprState *) lfirst(lc);
@@ -495,6 +497,7 @@ params_eval(GrantParams *params, ExprContext *econtext)
 			OutputFunctionCall(&params->outfuncs[i], value);
 		i++;
 	}
+	grant_end_portable_output(level);
 	MemoryContextSwitchTo(oldcxt);
 }
 

@@ -72,6 +72,7 @@ static void load_schemes(void);
 static ShardScheme *find_scheme(const char *database);
 static uint32 fnv1a32(const char *s);
 static int	name_cmp(const ListCell *a, const ListCell *b);
+static char *portable_text(Oid outfunc, Datum value);
 
 /* FNV-1a, 32 bits, over the bytes of s */
 static uint32
@@ -293,6 +294,21 @@ grant_shard_for_text(const char *database, List *shards, const char *key_text)
 	return NULL;
 }
 
+/*
+ * A key as the hash reads it: its text with ISO dates, UTC timestamps and
+ * every float digit, so the shard does not depend on the session's
+ * settings.
+ */
+static char *
+portable_text(Oid outfunc, Datum value)
+{
+	int			level = grant_begin_portable_output(true);
+	char	   *text = OidOutputFunctionCall(outfunc, value);
+
+	grant_end_portable_output(level);
+	return text;
+}
+
 /* the shard of a key datum of type typid; NULL for a NULL key or none */
 const char *
 grant_shard_for_datum(const char *database, List *shards, Datum value,
@@ -304,8 +320,7 @@ grant_shard_for_datum(const char *database, List *shards, Datum value,
 	if (isnull)
 		return NULL;
 	getTypeOutputInfo(typid, &outfunc, &isvarlena);
-	return grant_shard_for_text(database, shards,
-								OidOutputFunctionCall(outfunc, value));
+	return grant_shard_for_text(database, shards, portable_text(outfunc, value));
 }
 
 /*
@@ -457,7 +472,7 @@ grant_shards_for_values(const char *database, List *shards, Oid key_type,
 			continue;
 		keyval = OidInputFunctionCall(infunc, text, ioparam, key_typmod);
 		shard = grant_shard_for_text(database, shards,
-									 OidOutputFunctionCall(outfunc, keyval));
+									 portable_text(outfunc, keyval));
 		if (shard != NULL && !list_member(result, makeString((char *) shard)))
 			result = lappend(result, makeString(pstrdup(shard)));
 	}

@@ -87,6 +87,10 @@ got=$(lpsql -c "SELECT g || ' ' || grant_fdw.shard_for('shop', g) FROM generate_
 is "shard_for() is the documented FNV-1a hash over shards sorted by name" "$got" "$expected"
 is "shard_for() of a text key" "$(lpsql -c "SELECT grant_fdw.shard_for('shop', 'abc'::text)")" \
     "$(fnv_shard abc | cut -d' ' -f2)"
+is "shard_for() of date and timestamptz keys hashes their ISO, UTC text whatever the session prints" \
+    "$(lpsql -c "SET datestyle = 'SQL, DMY'" -c "SET timezone = 'Asia/Kolkata'" \
+             -c "SELECT grant_fdw.shard_for('shop', '2024-04-03'::date) || ' ' || grant_fdw.shard_for('shop', '2024-04-03 15:30+05:30'::timestamptz)")" \
+    "$(fnv_shard 2024-04-03 | awk '{print $NF}') $(fnv_shard '2024-04-03 10:00:00+00' | awk '{print $NF}')"
 
 # --- INSERT routes each row by its key ---------------------------------------------------
 lpsql -c "INSERT INTO orders SELECT * FROM orders_local" >/dev/null
