@@ -73,7 +73,31 @@ typedef struct PendingItem
 	char	   *sql;			/* malloc'd; NULL for a sync point */
 	bool		silent;			/* errors ignored (cleanup commands) */
 	bool		is_query;		/* rows are read by a GrantRemoteQuery */
+	int			prepares;		/* statement cache slot + 1 this item
+								 * prepares, or 0 */
 } PendingItem;
+
+/*
+ * The statement cache: queries with parameters (a lookup by key from a
+ * prepared statement, a parameterized join) are prepared once per
+ * connection under a name and then only executed, so the remote skips
+ * parsing and, once its plan cache settles, planning.  Entries are
+ * replaced least recently used first.  An entry is ready once the remote
+ * answered its PREPARE; an execution that failed (a remote table whose
+ * columns changed makes every execution fail) sends it to be prepared
+ * afresh.  Behind a transaction pooler there is no cache: a statement
+ * may not be there in the next transaction.
+ */
+#define STMT_CACHE_SIZE		32
+
+typedef struct CachedStmt
+{
+	char	   *sql;			/* malloc'd; NULL for a free slot */
+	uint32		id;				/* its name is grant_s<id> */
+	uint64		last_used;
+	bool		ready;			/* the remote answered the PREPARE */
+	bool		stale;			/* an execution failed: drop and prepare */
+} CachedStmt;
 
 struct GrantRemote
 {
@@ -95,11 +119,15 @@ struct GrantRemote
 								 * once: a wait costs no epoll setup */
 	int			socket_event;	/* position of the socket in waits */
 	bool		want_write;		/* the socket event includes WRITEABLE */
+	CachedStmt	stmts[STMT_CACHE_SIZE];
+	uint64		stmt_clock;		/* for least recently used */
+	uint32		stmt_ids;		/* names handed out */
 };
 
 struct GrantRemoteQuery
 {
 	GrantRemote *remote;
+	int			cached;			/* statement cache slot it executes, or -1 */
 	MemoryContext cxt;			/* where this handle lives */
 	char	   *sql;			/* palloc'd copy, for error context */
 	PGresult   *row;			/* current single-row result */
@@ -177,6 +205,10 @@ static void pg_quote_literal(StringInfo buf, const char *value);
 
 static void push_pending(GrantRemote *remote, const char *sql, bool silent,
 						 bool is_query);
+static void forget_statements(GrantRemote *remote);
+static void drop_statement(GrantRemote *remote, CachedStmt *stmt);
+static int	cached_statement(GrantRemote *remote, const char *sql);
+static void query_failed(GrantRemoteQuery *query);
 static void send_or_fail(GrantRemote *remote, int ok);
 static void flush_or_fail(GrantRemote *remote);
 static PGresult *get_result(GrantRemote *remote, TimestampTz deadline,
@@ -409,6 +441,7 @@ pg_disconnect(GrantRemote *remote)
 	free(remote->error_sql);
 	if (remote->waits)
 		FreeWaitEventSet(remote->waits);
+	forget_statements(remote);
 	if (remote->conn)
 		PQfinish(remote->conn);
 	free(remote->pending);
@@ -479,7 +512,94 @@ push_pending(GrantRemote *remote, const char *sql, bool silent, bool is_query)
 	item->sql = sql ? strdup(sql) : NULL;
 	item->silent = silent;
 	item->is_query = is_query;
+	item->prepares = 0;
 	remote->npending++;
+}
+
+/* forget every cached statement (the remote dropped them all) */
+static void
+forget_statements(GrantRemote *remote)
+{
+	int			i;
+
+	for (i = 0; i < STMT_CACHE_SIZE; i++)
+	{
+		free(remote->stmts[i].sql);
+		remote->stmts[i].sql = NULL;
+	}
+}
+
+/* queue DEALLOCATE of a cached statement; it exists, so this cannot fail */
+static void
+drop_statement(GrantRemote *remote, CachedStmt *stmt)
+{
+	char		sql[64];
+
+	snprintf(sql, sizeof(sql), "DEALLOCATE grant_s%u", stmt->id);
+	send_or_fail(remote, PQsendQueryParams(remote->conn, sql, 0, NULL, NULL,
+										   NULL, NULL, 0));
+	push_pending(remote, sql, true, false);
+	stmt->ready = false;
+}
+
+/*
+ * The cache slot of the prepared statement that runs sql, preparing it
+ * (queued before the execution, so no extra round trip) when it is new or
+ * must be prepared afresh.  -1 behind a pooler.
+ */
+static int
+cached_statement(GrantRemote *remote, const char *sql)
+{
+	CachedStmt *stmt = NULL;
+	int			slot = -1;
+	int			i;
+	char		name[32];
+
+	if (remote->pooler)
+		return -1;
+	for (i = 0; i < STMT_CACHE_SIZE; i++)
+	{
+		CachedStmt *s = &remote->stmts[i];
+
+		if (s->sql != NULL && strcmp(s->sql, sql) == 0)
+		{
+			slot = i;
+			break;
+		}
+		/* else the free slot, or the least recently used one */
+		if (slot < 0 || s->sql == NULL ||
+			(remote->stmts[slot].sql != NULL && s->last_used < remote->stmts[slot].last_used))
+			slot = i;
+	}
+	stmt = &remote->stmts[slot];
+	if (stmt->sql != NULL && strcmp(stmt->sql, sql) == 0)
+	{
+		stmt->last_used = ++remote->stmt_clock;
+		if (stmt->ready && !stmt->stale)
+			return slot;
+		if (stmt->ready)
+			drop_statement(remote, stmt);
+	}
+	else
+	{
+		char	   *copy = strdup(sql);
+
+		if (copy == NULL)
+			return -1;
+		if (stmt->sql != NULL && stmt->ready)
+			drop_statement(remote, stmt);
+		free(stmt->sql);
+		stmt->sql = copy;
+	}
+	stmt->id = ++remote->stmt_ids;
+	stmt->ready = false;
+	stmt->stale = false;
+	stmt->last_used = ++remote->stmt_clock;
+	snprintf(name, sizeof(name), "grant_s%u", stmt->id);
+	send_or_fail(remote, PQsendPrepare(remote->conn, name, sql, 0, NULL));
+	push_pending(remote, sql, false, false);
+	remote->pending[(remote->head + remote->npending - 1) % remote->capacity].prepares = slot + 1;
+	return slot;
 }
 
 static void
@@ -633,6 +753,9 @@ drain_one(GrantRemote *remote)
 	{
 		ExecStatusType st = PQresultStatus(res);
 
+		/* a statement of the cache is there once its PREPARE succeeded */
+		if (item.prepares > 0 && st == PGRES_COMMAND_OK)
+			remote->stmts[item.prepares - 1].ready = true;
 		if (st == PGRES_FATAL_ERROR && !item.silent && remote->error == NULL)
 		{
 			remote->error = res;
@@ -785,6 +908,7 @@ queue_commit(GrantRemote *remote)
 											   0, NULL, NULL, NULL, NULL, 0));
 		push_pending(remote, "DEALLOCATE ALL", true, false);
 		remote->nprepared = 0;
+		forget_statements(remote);
 	}
 }
 
@@ -831,6 +955,7 @@ pg_rollback(GrantRemote *remote, int savepoint_level)
 				goto broken;
 			push_pending(remote, "DEALLOCATE ALL", true, false);
 			remote->nprepared = 0;
+			forget_statements(remote);
 		}
 	}
 	else
@@ -899,6 +1024,18 @@ pg_list_prepared(GrantRemote *remote, const char *prefix)
 }
 
 /*
+ * The query's execution failed: a cached statement it ran is prepared
+ * afresh next time (if the remote table changed, every execution of the
+ * old one would fail).
+ */
+static void
+query_failed(GrantRemoteQuery *query)
+{
+	if (query->cached >= 0)
+		query->remote->stmts[query->cached].stale = true;
+}
+
+/*
  * Send a query (with whatever commands are queued before it) and a sync
  * point, then read up to its first result.  Rows are streamed.
  */
@@ -925,7 +1062,18 @@ pg_send_query(GrantRemoteQuery *query, const char *stmt_name, int nparams,
 			  const char *const *values)
 {
 	GrantRemote *remote = query->remote;
+	char		name[32];
 
+	query->cached = -1;
+	if (stmt_name == NULL && nparams > 0)
+	{
+		query->cached = cached_statement(remote, query->sql);
+		if (query->cached >= 0)
+		{
+			snprintf(name, sizeof(name), "grant_s%u", remote->stmts[query->cached].id);
+			stmt_name = name;
+		}
+	}
 	if (stmt_name && !remote->pooler)
 		send_or_fail(remote, PQsendQueryPrepared(remote->conn, stmt_name, nparams,
 												 values, NULL, NULL,
@@ -1071,6 +1219,7 @@ pg_next_row(GrantRemoteQuery *query, char **values, int *lengths, int ncols)
 				}
 			default:
 				/* remember the error; raise it once the sync is read */
+				query_failed(query);
 				if (remote->error == NULL)
 				{
 					remote->error = res;
@@ -1172,7 +1321,7 @@ buffer_active(GrantRemote *remote)
 					query->affected = strtou64(tuples, NULL, 10);
 				PQclear(res);
 			}
-			else if (remote->error == NULL)
+			else if (query_failed(query), remote->error == NULL)
 			{
 				remote->error = res;
 				remote->error_sql = strdup(query->sql);

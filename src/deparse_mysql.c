@@ -278,7 +278,7 @@ const_text(Const *c)
 	char	   *text;
 
 	getTypeOutputInfo(c->consttype, &outfunc, &isvarlena);
-	level = grant_begin_portable_output(true);
+	level = grant_begin_portable_output(false);
 	text = OidOutputFunctionCall(outfunc, c->constvalue);
 	grant_end_portable_output(level);
 	return text;

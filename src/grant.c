@@ -12,11 +12,14 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "pgtime.h"
+#include "utils/bytea.h"
 #include "utils/float.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 
 #include "grant.h"
 
@@ -258,20 +261,22 @@ _PG_init(void)
  * Output functions must write what a remote reads back, and what the shard
  * hash reads, whatever this session's settings: ISO dates (with SQL style
  * and DMY order '03/04/2026' is April 3 here and March 4 on the remote),
- * postgres-style intervals, floats with every digit and, when
- * with_timezone, timestamps with time zone in UTC.  Returns the GUC nest
- * level for grant_end_portable_output, or -1 when the session already
- * writes so (the defaults do, except for UTC): then nothing is set.
+ * postgres-style intervals, floats with every digit, bytea in hex and,
+ * when with_timezone, timestamps with time zone in UTC.  Returns the GUC
+ * nest level for grant_end_portable_output, or -1 when the session already
+ * writes so (the defaults do; UTC when the session's zone is UTC or an
+ * alias of it): then nothing is set, which costs nothing.
  */
 int
 grant_begin_portable_output(bool with_timezone)
 {
 	int			level;
+	long		gmtoff;
 
 	if (DateStyle == USE_ISO_DATES && IntervalStyle == INTSTYLE_POSTGRES &&
-		extra_float_digits > 0 &&
+		extra_float_digits > 0 && bytea_output == BYTEA_OUTPUT_HEX &&
 		(!with_timezone ||
-		 strcmp(pg_get_timezone_name(session_timezone), "UTC") == 0))
+		 (pg_get_timezone_offset(session_timezone, &gmtoff) && gmtoff == 0)))
 		return -1;
 	level = NewGUCNestLevel();
 	(void) set_config_option("datestyle", "ISO", PGC_USERSET, PGC_S_SESSION,
@@ -279,6 +284,8 @@ grant_begin_portable_output(bool with_timezone)
 	(void) set_config_option("intervalstyle", "postgres", PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("extra_float_digits", "3", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("bytea_output", "hex", PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	if (with_timezone)
 		(void) set_config_option("timezone", "UTC", PGC_USERSET, PGC_S_SESSION,
@@ -291,4 +298,25 @@ grant_end_portable_output(int level)
 {
 	if (level >= 0)
 		AtEOXact_GUC(true, level);
+}
+
+/*
+ * Does a value of this type print differently in another time zone?  Then
+ * where the zone matters (MySQL, the shard hash) it is printed in UTC.
+ */
+bool
+grant_type_shows_timezone(Oid typid)
+{
+	typid = getBaseType(typid);
+	switch (typid)
+	{
+		case TIMESTAMPTZOID:
+		case TIMESTAMPTZARRAYOID:
+		case TSTZRANGEOID:
+		case TSTZMULTIRANGEOID:
+			return true;
+		default:
+			/* a row may hold one */
+			return get_typtype(typid) == TYPTYPE_COMPOSITE;
+	}
 }

@@ -668,6 +668,7 @@ extern GrantAdapterKind grant_server_dialect(ForeignServer *server);
 extern bool grant_server_mixed(ForeignServer *server);
 extern int	grant_begin_portable_output(bool with_timezone);
 extern void grant_end_portable_output(int level);
+extern bool grant_type_shows_timezone(Oid typid);
 extern void grant_route(ForeignServer *server, Oid userid, bool is_write,
 						GrantRoute *route);
 extern List *grant_route_shards(ForeignServer *server, Oid userid, bool is_write,

@@ -21,8 +21,8 @@
  * count of rows changed is exact.
  *
  * Values are sent in text forms that do not depend on the session's
- * settings: ISO dates, timestamps with time zone in UTC, floats with
- * every digit (see grant_begin_portable_output).
+ * settings: ISO dates, floats with every digit and, to MySQL, timestamps
+ * with time zone in UTC (see grant_begin_portable_output).
  *
  *-------------------------------------------------------------------------
  */
@@ -94,6 +94,8 @@ typedef struct GrantModifyState
 	AttrNumber	ctid_attno;		/* junk column with the remote ctid */
 	GrantAdapterKind dialect;	/* of the one form, or PostgreSQL's */
 	bool		mixed;			/* forms of both dialects */
+	bool		utc;			/* values go to MySQL, some in UTC (see
+								 * grant_begin_portable_output) */
 	int			nkeys;			/* MySQL: row identity by key columns */
 	AttrNumber *key_junk;		/* their junk columns */
 	List	   *key_attrs;		/* their attnums */
@@ -206,6 +208,15 @@ modify_state_create(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	fmstate->server = GetForeignServer(table->serverid);
 	fmstate->dialect = grant_server_dialect(fmstate->server);
 	fmstate->mixed = grant_server_mixed(fmstate->server);
+	if (fmstate->dialect == GRANT_ADAPTER_MYSQL || fmstate->mixed)
+	{
+		TupleDesc	tupdesc = RelationGetDescr(rel);
+
+		for (i = 0; i < tupdesc->natts; i++)
+			if (!TupleDescAttr(tupdesc, i)->attisdropped &&
+				grant_type_shows_timezone(TupleDescAttr(tupdesc, i)->atttypid))
+				fmstate->utc = true;
+	}
 	fmstate->userid = result_rel_userid(rinfo, estate);
 
 	setup_targets(fmstate, table, (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0);
@@ -444,7 +455,7 @@ slot_params(GrantModifyState *fmstate, TupleTableSlot **slots, int nrows,
 	values = palloc(sizeof(char *) * Max(nrows * fmstate->nparams + nlead, 1));
 	for (n = 0; n < nlead; n++)
 		values[n] = lead[n];
-	level = grant_begin_portable_output(true);
+	level = grant_begin_portable_output(fmstate->utc);
 	for (r = 0; r < nrows; r++)
 	{
 		ListCell   *lc;
@@ -799,7 +810,7 @@ modify_by_ctid(GrantModifyState *fmstate, TupleTableSlot *slot,
 	if (fmstate->nkeys > 0)
 	{
 		/* the key values, as the remote reads them back */
-		int			level = grant_begin_portable_output(true);
+		int			level = grant_begin_portable_output(fmstate->utc);
 
 		for (i = 0; i < fmstate->nkeys; i++)
 		{
@@ -864,7 +875,7 @@ update_and_reselect(GrantModifyState *fmstate, TupleTableSlot *slot,
 
 	/* the new key values, as the remote reads them back */
 	keys = MemoryContextAlloc(fmstate->temp_cxt, sizeof(char *) * Max(fmstate->nkeys, 1));
-	level = grant_begin_portable_output(true);
+	level = grant_begin_portable_output(fmstate->utc);
 	slot_getallattrs(slot);
 	foreach(lc, fmstate->key_attrs)
 	{

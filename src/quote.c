@@ -562,7 +562,7 @@ grant_append_literal(StringInfo buf, GrantAdapterKind dialect, Datum value,
 				int			level;
 
 				getTypeOutputInfo(basetype, &outfunc, &isvarlena);
-				level = grant_begin_portable_output(true);
+				level = grant_begin_portable_output(grant_type_shows_timezone(basetype));
 				out = OidOutputFunctionCall(outfunc, value);
 				grant_end_portable_output(level);
 				append_string(buf, dialect, out, strlen(out));

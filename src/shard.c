@@ -72,7 +72,7 @@ static void load_schemes(void);
 static ShardScheme *find_scheme(const char *database);
 static uint32 fnv1a32(const char *s);
 static int	name_cmp(const ListCell *a, const ListCell *b);
-static char *portable_text(Oid outfunc, Datum value);
+static char *portable_text(Oid outfunc, Oid typid, Datum value);
 
 /* FNV-1a, 32 bits, over the bytes of s */
 static uint32
@@ -300,9 +300,9 @@ grant_shard_for_text(const char *database, List *shards, const char *key_text)
  * settings.
  */
 static char *
-portable_text(Oid outfunc, Datum value)
+portable_text(Oid outfunc, Oid typid, Datum value)
 {
-	int			level = grant_begin_portable_output(true);
+	int			level = grant_begin_portable_output(grant_type_shows_timezone(typid));
 	char	   *text = OidOutputFunctionCall(outfunc, value);
 
 	grant_end_portable_output(level);
@@ -320,7 +320,7 @@ grant_shard_for_datum(const char *database, List *shards, Datum value,
 	if (isnull)
 		return NULL;
 	getTypeOutputInfo(typid, &outfunc, &isvarlena);
-	return grant_shard_for_text(database, shards, portable_text(outfunc, value));
+	return grant_shard_for_text(database, shards, portable_text(outfunc, typid, value));
 }
 
 /*
@@ -472,7 +472,7 @@ grant_shards_for_values(const char *database, List *shards, Oid key_type,
 			continue;
 		keyval = OidInputFunctionCall(infunc, text, ioparam, key_typmod);
 		shard = grant_shard_for_text(database, shards,
-									 portable_text(outfunc, keyval));
+									 portable_text(outfunc, key_type, keyval));
 		if (shard != NULL && !list_member(result, makeString((char *) shard)))
 			result = lappend(result, makeString(pstrdup(shard)));
 	}
