@@ -97,6 +97,8 @@ typedef struct DeparseCxt
 	StringInfo	buf;
 	List	  **params;			/* expressions sent as $1..$n */
 	bool		qualify;		/* prefix columns with their alias rN */
+	bool		consts_as_params;	/* constants are sent as $n too */
+	bool	   *printed_const;	/* set when a constant is printed */
 } DeparseCxt;
 
 /* dialect pieces */
@@ -931,6 +933,7 @@ void
 grant_pg_deparse_select(StringInfo buf, PlannerInfo *root, RelOptInfo *rel,
 						List *tlist, List *remote_conds, List *pathkeys,
 						bool has_final_sort, bool has_limit,
+						bool consts_as_params, bool *printed_const,
 						List **retrieved_attrs, List **params_list)
 {
 	DeparseCxt	cxt;
@@ -943,6 +946,8 @@ grant_pg_deparse_select(StringInfo buf, PlannerInfo *root, RelOptInfo *rel,
 	cxt.buf = buf;
 	cxt.params = params_list;
 	cxt.qualify = IS_JOIN_REL(cxt.scanrel);
+	cxt.consts_as_params = consts_as_params;
+	cxt.printed_const = printed_const;
 
 	/* SELECT list */
 	appendStringInfoString(buf, "SELECT ");
@@ -1631,6 +1636,8 @@ direct_modify_cxt(DeparseCxt *cxt, PlannerInfo *root, RelOptInfo *foreignrel,
 	cxt->buf = buf;
 	cxt->params = params_list;
 	cxt->qualify = false;
+	cxt->consts_as_params = false;
+	cxt->printed_const = NULL;
 }
 
 /* [WHERE remote_conds] [RETURNING ...] of a direct UPDATE/DELETE */
@@ -1801,6 +1808,14 @@ deparse_const(Const *node, DeparseCxt *cxt, int showtype)
 	char	   *extval;
 	bool		needcast = true;
 
+	if (cxt->printed_const)
+		*cxt->printed_const = true;
+	if (cxt->consts_as_params)
+	{
+		/* $n::type with the same text as value: the remote reads the same */
+		deparse_as_param((Expr *) node, cxt);
+		return;
+	}
 	if (node->constisnull)
 	{
 		appendStringInfoString(buf, "NULL");

@@ -307,6 +307,9 @@ enum GrantScanPrivateIndex
 								 * "" for base relations */
 	GrantScanMySQLSQL,			/* String: the same SELECT for the MySQL
 								 * shards of a mixed database; else "" */
+	GrantScanExplainSQL,		/* String: GrantScanSQL with its constants
+								 * as literals, for EXPLAIN; "" when it has
+								 * none */
 	GrantScanShardKeys,			/* Integer: how many expressions at the end
 								 * of fdw_exprs give shard key values (they
 								 * are not remote parameters) */
@@ -420,6 +423,7 @@ extern void grant_pg_deparse_select(StringInfo buf, PlannerInfo *root,
 									RelOptInfo *rel, List *tlist,
 									List *remote_conds, List *pathkeys,
 									bool has_final_sort, bool has_limit,
+									bool consts_as_params, bool *printed_const,
 									List **retrieved_attrs, List **params_list);
 extern void grant_pg_deparse_relation(StringInfo buf, Relation rel);
 extern void grant_pg_deparse_insert(StringInfo buf, Index rtindex, Relation rel,

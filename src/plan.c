@@ -58,6 +58,8 @@
 #define GRANT_REMOTE_SORT_FACTOR	0.8
 #define GRANT_LIMIT_DISCOUNT		0.05
 #define GRANT_DEFAULT_FETCH_SIZE	1000
+/* beyond this many parameters, constants stay literals in the SQL */
+#define GRANT_MAX_CONST_PARAMS		10000
 /* a never-analyzed foreign table is guessed to fill this many pages */
 #define GRANT_UNKNOWN_PAGES			10
 
@@ -411,6 +413,7 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 	bool		has_limit = false;
 	bool		for_update = false;
 	StringInfoData sql;
+	char	   *explain_sql = "";
 	ListCell   *lc;
 
 	if (best_path->fdw_private != NIL)
@@ -462,10 +465,42 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 
 	initStringInfo(&sql);
 	if (dialect_is_pg(info))
+	{
+		bool		printed_const = false;
+
 		grant_pg_deparse_select(&sql, root, foreignrel, fdw_scan_tlist,
 								remote_conds, best_path->path.pathkeys,
-								has_final_sort, has_limit,
-								&retrieved_attrs, &params_list);
+								has_final_sort, has_limit, false,
+								&printed_const, &retrieved_attrs, &params_list);
+
+		/*
+		 * What runs sends the constants as parameters too: one statement
+		 * text for every value, which the remote prepares once (see the
+		 * statement cache of adapter_pg.c).  EXPLAIN shows the literals.
+		 * Not for a mixed database, whose MySQL form must take the same
+		 * parameters.
+		 */
+		if (printed_const && !info->mixed)
+		{
+			StringInfoData psql;
+			List	   *pretrieved = NIL;
+			List	   *pparams = NIL;
+
+			initStringInfo(&psql);
+			grant_pg_deparse_select(&psql, root, foreignrel, fdw_scan_tlist,
+									remote_conds, best_path->path.pathkeys,
+									has_final_sort, has_limit, true, NULL,
+									&pretrieved, &pparams);
+			/* the protocol allows 65535 parameters; shard keys come too */
+			if (list_length(pparams) <= GRANT_MAX_CONST_PARAMS)
+			{
+				explain_sql = sql.data;
+				sql = psql;
+				retrieved_attrs = pretrieved;
+				params_list = pparams;
+			}
+		}
+	}
 	else
 		grant_mysql_deparse_select(&sql, root, foreignrel, remote_conds,
 								   best_path->path.pathkeys, has_limit,
@@ -485,6 +520,7 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 														best_path->path.pathkeys,
 														has_limit, retrieved_attrs,
 														params_list) : ""));
+	fdw_private = lappend(fdw_private, makeString(explain_sql));
 	fdw_private = append_shard_keys(fdw_private, &params_list, scan_relid,
 									foreigntableid, info->sharded,
 									fdw_recheck_quals);

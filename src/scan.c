@@ -114,6 +114,7 @@ typedef struct GrantDirectState
 static void params_init(GrantParams *params, PlanState *node, List *fdw_exprs);
 static void params_eval(GrantParams *params, ExprContext *econtext);
 static void start_query(GrantScanState *fsstate, ExprContext *econtext);
+static bool statement_outdated(GrantScanState *fsstate, ErrorData *edata);
 static void check_remote_types(GrantRowReader *reader,
 							   const GrantAdapter *adapter,
 							   GrantRemoteQuery *query);
@@ -974,6 +975,21 @@ next_part_row(GrantScanState *fsstate, TupleTableSlot *slot)
 }
 
 /*
+ * Did a remote statement prepared earlier (the statement cache of
+ * adapter_pg.c) fail because the remote table's columns changed type?  The
+ * adapter prepares it afresh next time; a read in autocommit, which ran
+ * nothing else, can simply be sent again.
+ */
+static bool
+statement_outdated(GrantScanState *fsstate, ErrorData *edata)
+{
+	return fsstate->autocommit &&
+		edata->sqlerrcode == ERRCODE_FEATURE_NOT_SUPPORTED &&
+		edata->message != NULL &&
+		strcmp(edata->message, "cached plan must not change result type") == 0;
+}
+
+/*
  * The first row of a read that is its transaction's only work on the
  * server (autocommit).  If an endpoint's connection fails before any row
  * came back, nothing of the transaction ran anywhere else: its endpoint is
@@ -1006,7 +1022,8 @@ first_row_with_failover(ForeignScanState *node)
 
 			MemoryContextSwitchTo(oldcxt);
 			edata = CopyErrorData();
-			if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_CONNECTION_EXCEPTION ||
+			if ((ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_CONNECTION_EXCEPTION &&
+				 !statement_outdated(fsstate, edata)) ||
 				attempt >= 3)
 				PG_RE_THROW();
 			FlushErrorState();
@@ -1078,6 +1095,8 @@ grantExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		if (fsstate)
 			parts_explain(&fsstate->parts, fsstate->sharded, es);
 		ExplainPropertyText("Remote SQL",
+							strVal(list_nth(fdw_private, GrantScanExplainSQL))[0] != '\0' ?
+							strVal(list_nth(fdw_private, GrantScanExplainSQL)) :
 							strVal(list_nth(fdw_private, GrantScanSQL)), es);
 		if (strVal(list_nth(fdw_private, GrantScanMySQLSQL))[0] != '\0')
 			ExplainPropertyText("Remote SQL (MySQL shards)",
