@@ -149,6 +149,8 @@ static bool prepared_recorded(const char *gid);
 static void make_start_gid(char *gid, size_t size);
 static int	xa_gid_prefix(char *buf, size_t size);
 static bool gid_is_ours(const char *gid, bool *in_progress);
+static List *recorded_gids(void);
+static void forget_finished(List *records, int endpoint_id, List *gids);
 
 void
 grant_connection_init(void)
@@ -1291,11 +1293,21 @@ grant_recover_prepared(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	List	   *endpoints = grant_registry_all_endpoints();
 	List	   *seen = NIL;
+	List	   *records;
 	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "grant: SPI_connect failed");
+
+	/*
+	 * The records as they stand before any endpoint is asked: each one's
+	 * local transaction committed, after its PREPARE, so an endpoint that
+	 * lists no such transaction any more has finished it, and the record
+	 * is of no use.  (Read later, a record could belong to a transaction
+	 * prepared after its endpoint was asked.)
+	 */
+	records = recorded_gids();
 
 	foreach(lc, endpoints)
 	{
@@ -1371,7 +1383,64 @@ grant_recover_prepared(PG_FUNCTION_ARGS)
 			values[2] = CStringGetTextDatum(action);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
+		forget_finished(records, ep->id, gids);
 	}
 	SPI_finish();
 	return (Datum) 0;
+}
+
+/* the gids of grant_fdw.prepared_xacts, each with its endpoint id */
+static List *
+recorded_gids(void)
+{
+	List	   *result = NIL;
+	uint64		i;
+
+	if (SPI_execute("SELECT gid, endpoint_id FROM grant_fdw.prepared_xacts", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "grant: could not read grant_fdw.prepared_xacts");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		id = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2,
+									   &isnull);
+
+		result = lappend(result,
+						 list_make2(makeString(SPI_getvalue(SPI_tuptable->vals[i],
+															SPI_tuptable->tupdesc, 1)),
+									makeInteger(isnull ? 0 : DatumGetInt32(id))));
+	}
+	return result;
+}
+
+/*
+ * Delete the records of endpoint_id whose transaction the endpoint no
+ * longer lists as prepared (gids): it was committed, by its session or by
+ * this recovery.
+ */
+static void
+forget_finished(List *records, int endpoint_id, List *gids)
+{
+	ListCell   *lc;
+
+	foreach(lc, records)
+	{
+		List	   *record = (List *) lfirst(lc);
+		char	   *gid = strVal(linitial(record));
+		bool		listed = false;
+		ListCell   *lc2;
+
+		if (intVal(lsecond(record)) != endpoint_id)
+			continue;
+		foreach(lc2, gids)
+			listed = listed || strcmp((char *) lfirst(lc2), gid) == 0;
+		if (!listed)
+		{
+			Oid			types[1] = {TEXTOID};
+			Datum		args[1];
+
+			args[0] = CStringGetTextDatum(gid);
+			SPI_execute_with_args("DELETE FROM grant_fdw.prepared_xacts WHERE gid = $1",
+								  1, types, args, NULL, false, 0);
+		}
+	}
 }

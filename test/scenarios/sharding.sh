@@ -237,6 +237,9 @@ out=$(lpsql -c "SELECT action FROM grant_fdw.recover_prepared() WHERE gid IS NOT
 is "recover_prepared() commits it (its local transaction committed)" "$out" "committed"
 is "no row lost or doubled" "$(rows)" "2"
 is "no prepared transaction left" "$(prepared)" "0"
+# the first two-phase commit's records stayed (its session ended before another one)
+is "recover_prepared() also deletes the records of transactions finished earlier" \
+    "$(lpsql -c "SELECT count(*) FROM grant_fdw.prepared_xacts")" "0"
 
 # --- range and list schemes --------------------------------------------------------------
 lpsql >/dev/null <<'SQL'
