@@ -591,10 +591,15 @@ shard_setup() {
         q "$n" <<SQL
 SET client_min_messages = warning;
 SET ROLE grant_test;
-DROP TABLE IF EXISTS bench_accounts;
+DROP TABLE IF EXISTS bench_accounts, bench_accounts_alone;
 DROP VIEW IF EXISTS slow_half;
 CREATE TABLE bench_accounts (aid int PRIMARY KEY, bid int, abalance int, filler char(84));
 CREATE VIEW slow_half AS SELECT pg_sleep(0.5)::text AS s;
+-- as many rows as the shard holds, for the unsharded lookups on the same four databases
+CREATE TABLE bench_accounts_alone (aid int PRIMARY KEY, bid int, abalance int, filler char(84));
+INSERT INTO bench_accounts_alone
+    SELECT aid, (aid - 1) / 100000 + 1, (aid * 37) % 10000 - 5000, ''
+      FROM generate_series(1, $((ACCOUNTS_ROWS / 4))) aid;
 SQL
     done
     q local <<SQL
@@ -607,6 +612,15 @@ CREATE SERVER shop FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'shop');
 CREATE FOREIGN TABLE gs_accounts (aid int, bid int, abalance int, filler char(84))
     SERVER shop OPTIONS (table_name 'bench_accounts', shard_key 'aid');
 CREATE FOREIGN TABLE gs_slow (s text) SERVER shop OPTIONS (table_name 'slow_half');
+-- each shard database on its own, unsharded: tables ga1 .. ga4
+SELECT grant_fdw.establish_connection('alone' || i, 'postgresql', 'postgresql://grant_test:' || :'pwurl'
+         || '@127.0.0.1:' || CASE WHEN i <= 2 THEN '$GRANT_SHARD1_PORT' ELSE '$GRANT_SHARD2_PORT' END
+         || CASE WHEN i % 2 = 1 THEN '/app' ELSE '/app2' END)
+  FROM generate_series(1, 4) i;
+SELECT format('CREATE SERVER alone%s FOREIGN DATA WRAPPER grant_fdw OPTIONS (database %L);'
+              'CREATE FOREIGN TABLE ga%s (aid int, bid int, abalance int, filler char(84))'
+              ' SERVER alone%s OPTIONS (table_name %L)', i, 'alone' || i, i, i, 'bench_accounts_alone')
+  FROM generate_series(1, 4) i \gexec
 INSERT INTO gs_accounts
     SELECT aid, (aid - 1) / 100000 + 1, (aid * 37) % 10000 - 5000, ''
       FROM generate_series(1, $ACCOUNTS_ROWS) aid;
@@ -615,7 +629,7 @@ SELECT grant_fdw.execute('bench', 'CREATE TABLE IF NOT EXISTS bench_ryw (id bigi
 CREATE FOREIGN TABLE g_ryw (id bigint, v int) SERVER g OPTIONS (table_name 'bench_ryw');
 SQL
     for n in s1 s2 s3 s4; do
-        q "$n" -c 'VACUUM ANALYZE bench_accounts' >/dev/null
+        q "$n" -c 'VACUUM ANALYZE bench_accounts' -c 'VACUUM ANALYZE bench_accounts_alone' >/dev/null
     done
 }
 
@@ -652,15 +666,27 @@ SQL
 printf '\\set aid random(1, %d)\nSELECT abalance FROM gs_accounts WHERE aid = :aid;\n' \
     "$ACCOUNTS_ROWS" >"$work/lookup_gs_accounts.sql"
 printf 'SELECT abalance FROM gs_accounts WHERE aid = 4242;\n' >"$work/lookup_gs_fixed.sql"
-# keyed_once CONTENDER ROUND: the lookup on the unsharded or the sharded table
+# the application picks one of four unsharded tables, one per shard database, itself
+{
+    printf '\\set t random(1, 4)\n\\set aid random(1, %d)\n' "$((ACCOUNTS_ROWS / 4))"
+    for i in 1 2 3 4; do
+        if ((i == 1)); then printf '\\if :t = 1\n'; else printf '\\elif :t = %d\n' "$i"; fi
+        printf 'SELECT abalance FROM ga%d WHERE aid = :aid;\n' "$i"
+    done
+    printf '\\endif\n'
+} >"$work/lookup_ga.sql"
+# keyed_once CONTENDER ROUND; CONTENDER is MODE:WHO: the lookup on the unsharded table, the
+# sharded one (random keys, or one key), or four unsharded tables on the shards' databases
 keyed_once() {
-    local who=$1 table
+    local key=$1 mode who table
+    mode=${key%%:*} who=${key#*:}
     case $who in
         unsharded) table=g_accounts ;;
+        unsharded-4) table=ga ;;
         sharded) table=gs_accounts ;;
         sharded-fixed) table=gs_fixed ;;
     esac
-    pgbench_once "keyed:$who" "${2:-}" '-c grant.role=writing' "$work/lookup_$table.sql"
+    pgbench_once "keyed:$key" "${2:-}" '-c grant.role=writing' "$work/lookup_$table.sql" "$mode"
 }
 
 # ryw_once MODE ROUND: a loop of write-then-read (read of the row just written, routed
@@ -682,11 +708,13 @@ if ((sharding_ok)); then
     fanout_once grant-fanout warmup
     log "fan-out: $rounds rounds"
     interleave "$rounds" fanout_once one-shard grant-fanout
-    log "key-routed lookups: $pgbench_rounds rounds x 3 x ${pgbench_secs} s"
-    keyed_once unsharded warmup
-    keyed_once sharded warmup
-    keyed_once sharded-fixed warmup
-    interleave "$pgbench_rounds" keyed_once unsharded sharded sharded-fixed
+    for mode in simple prepared; do
+        ks=()
+        for c in unsharded unsharded-4 sharded sharded-fixed; do ks+=("$mode:$c"); done
+        log "key-routed lookups, -M $mode: $pgbench_rounds rounds x ${#ks[@]} x ${pgbench_secs} s"
+        for k in "${ks[@]}"; do keyed_once "$k" warmup; done
+        interleave "$pgbench_rounds" keyed_once "${ks[@]}"
+    done
     log "read-your-writes: $pgbench_rounds rounds x 3 x ${pgbench_secs} s"
     ryw_once lsn warmup
     ryw_once off warmup
@@ -974,9 +1002,12 @@ lookup_name() {
         echo "|---|---:|"
         echo "| one shard's 0.5 s view, read directly (s) | $(cell fanout:one-shard 3) |"
         echo "| the same view on 4 shards, fanned out by grant (s) | $(cell fanout:grant-fanout 3) |"
-        echo "| key-routed lookup on a 4-shard table (tps) | $(cell keyed:sharded 1) |"
-        echo "| the same lookup on an unsharded table (tps) | $(cell keyed:unsharded 1) |"
-        echo "| key-routed lookup of one fixed key: routing alone, one remote backend (tps) | $(cell keyed:sharded-fixed 1) |"
+        for mode in simple prepared; do
+            echo "| key-routed lookup on a 4-shard table, -M $mode (tps) | $(cell "keyed:$mode:sharded" 1) |"
+            echo "| the same lookup on four unsharded tables, one per shard database, the client picking one (tps) | $(cell "keyed:$mode:unsharded-4" 1) |"
+            echo "| the same lookup on one unsharded table (tps) | $(cell "keyed:$mode:unsharded" 1) |"
+            echo "| key-routed lookup of one fixed key: routing alone, one remote backend (tps) | $(cell "keyed:$mode:sharded-fixed" 1) |"
+        done
         echo "| write-then-read loop, read_your_writes = lsn (tps) | $(cell ryw:lsn 1) |"
         echo "| the same loop, read_your_writes = off (tps) | $(cell ryw:off 1) |"
         echo "| the same loop, lsn with replica_wait = 0 (tps) | $(cell ryw:lsn-nowait 1) |"
@@ -1025,10 +1056,14 @@ lookup_name() {
         if ((sharding_ok)); then
             ratio_row "fan-out over 4 shards / one shard's time" \
                 fanout:grant-fanout fanout:one-shard '<=' 1.3 3
-            ratio_row "key-routed lookup cost, unsharded tps / sharded tps (random keys: 4 remote backends)" \
-                keyed:unsharded keyed:sharded '<=' 1.1 3
-            ratio_row "key routing alone, unsharded tps / sharded tps (one key: one remote backend)" \
-                keyed:unsharded keyed:sharded-fixed '<=' 1.1 3
+            for mode in simple prepared; do
+                ratio_row "key-routed lookup cost, -M $mode: unsharded tps / sharded tps, both over the same four databases **(primary)**" \
+                    "keyed:$mode:unsharded-4" "keyed:$mode:sharded" '<=' 1.1 3
+                ratio_row "key-routed lookup cost, -M $mode: one unsharded table (one remote backend) tps / sharded tps (four)" \
+                    "keyed:$mode:unsharded" "keyed:$mode:sharded" '<=' 1.1 3
+                ratio_row "key routing alone, -M $mode: one unsharded table tps / sharded tps of one key (one remote backend each)" \
+                    "keyed:$mode:unsharded" "keyed:$mode:sharded-fixed" '<=' 1.1 3
+            done
             ratio_row "write-then-read tps, read_your_writes lsn / off (its cost, default replica_wait)" \
                 ryw:lsn ryw:off '>=' 0.5 3
             ratio_row "write-then-read tps, lsn with replica_wait 0 / off" \
@@ -1057,7 +1092,7 @@ lookup_name() {
     echo "|---|---|---|"
     for k in $(printf '%s\n' "${!RES[@]}" | sort); do
         case $k in
-            lookup:*) unit=tps d=1 ;;
+            lookup:* | keyed:* | ryw:* | mylookup:*) unit=tps d=1 ;;
             rss:*) unit="VmHWM kB" d=0 ;;
             *) unit=s d=3 ;;
         esac
