@@ -873,8 +873,13 @@ prepare_written(void)
 		if (entry->start_gid[0] != '\0')
 			strlcpy(gid, entry->start_gid, sizeof(gid));
 		else
-			snprintf(gid, sizeof(gid), "grant_%u_%u_%d", MyDatabaseId,
+		{
+			/* the cluster and database, as for XA, then x and the xid */
+			int			len = xa_gid_prefix(gid, sizeof(gid));
+
+			snprintf(gid + len, sizeof(gid) - len, "x%u_%d",
 					 XidFromFullTransactionId(GetTopFullTransactionId()), ++n);
+		}
 
 		/*
 		 * Marked prepared only once it is: one whose PREPARE failed is
@@ -1208,7 +1213,11 @@ make_start_gid(char *gid, size_t size)
 		elog(ERROR, "grant: transaction name \"%s\" is too long", gid);
 }
 
-/* "grant_<system id><database>_", the start of this database's XA gids */
+/*
+ * "grant_<system id><database>_", the start of this database's gids: the
+ * cluster's system identifier keeps apart routers whose databases have the
+ * same OID and share a remote.
+ */
 static int
 xa_gid_prefix(char *buf, size_t size)
 {
@@ -1219,9 +1228,11 @@ xa_gid_prefix(char *buf, size_t size)
 
 /*
  * Is gid the name of a remote transaction this database prepared, and is
- * its local transaction still running?  Two forms: grant_<database>_<xid>_<n>
- * (decimal), chosen at PREPARE TRANSACTION time, when the xid is known, and
- * the XA form of make_start_gid(), which names a virtual xid.
+ * its local transaction still running?  Two forms after the prefix of
+ * xa_gid_prefix(): x<xid>_<n> (decimal), chosen at PREPARE TRANSACTION
+ * time, when the xid is known, and the XA form of make_start_gid(), which
+ * names a virtual xid.  Gids of an earlier version, grant_<database>_<xid>_<n>,
+ * are still recognized.
  */
 static bool
 gid_is_ours(const char *gid, bool *in_progress)
@@ -1229,6 +1240,7 @@ gid_is_ours(const char *gid, bool *in_progress)
 	char		prefix[32];
 	size_t		len;
 
+	/* an earlier version's PostgreSQL form: grant_<database oid>_<xid>_<n> */
 	len = snprintf(prefix, sizeof(prefix), "grant_%u_", MyDatabaseId);
 	if (strncmp(gid, prefix, len) == 0)
 	{
@@ -1238,6 +1250,14 @@ gid_is_ours(const char *gid, bool *in_progress)
 		return true;
 	}
 	len = xa_gid_prefix(prefix, sizeof(prefix));
+	/* PostgreSQL: <prefix>x<xid>_<n>, a transaction id of this cluster */
+	if (strncmp(gid, prefix, len) == 0 && gid[len] == 'x')
+	{
+		TransactionId xid = (TransactionId) strtoul(gid + len + 1, NULL, 10);
+
+		*in_progress = TransactionIdIsValid(xid) && TransactionIdIsInProgress(xid);
+		return true;
+	}
 	if (strncmp(gid, prefix, len) == 0)
 	{
 		unsigned int backend;

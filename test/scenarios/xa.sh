@@ -73,12 +73,13 @@ out=$(lpsql "${TPC[@]}" -c "DELETE FROM grant_fdw.prepared_xacts" \
     -c "BEGIN" -c "INSERT INTO pg_t VALUES (2, 'b')" -c "INSERT INTO my_t VALUES (2, 'b')" -c "COMMIT" \
     -c "SELECT (SELECT count(*) FROM first) || ':' ||
                (SELECT count(*) FROM first WHERE gid ~ '^grant_[0-9a-f]{16}_[0-9a-f]+_[0-9a-f]+_[0-9a-f]+_[0-9a-f]+\$') || ':' ||
+               (SELECT count(*) FROM first WHERE gid ~ '^grant_[0-9a-f]{16}_x[0-9]+_[0-9]+\$') || ':' ||
                (SELECT count(*) FROM grant_fdw.prepared_xacts JOIN first USING (gid)) || ':' ||
                (SELECT count(*) FROM grant_fdw.prepared_xacts)" 2>&1)
 is "PostgreSQL + MariaDB with two-phase commit: both committed" "$(pgrows)/$(myrows)" "1,2/1,2"
 is "... no XA transaction and no prepared transaction left" "$(xa_left):$(pg_left)" "0:0"
-is "... one record per endpoint (an XA gid for MariaDB), removed by the next two-phase commit" \
-    "$(tail -n 1 <<<"$out")" "2:1:0:2"
+is "... one record per endpoint (an XA gid for MariaDB, one naming the local xid for PostgreSQL, both after the cluster and database), removed by the next two-phase commit" \
+    "$(tail -n 1 <<<"$out")" "2:1:1:0:2"
 if [[ $out == *WARNING* ]]; then is "... and no warning" "$out" ""; else is "... and no warning" "" ""; fi
 
 lpsql "${TPC[@]}" -c "BEGIN" -c "INSERT INTO pg_t VALUES (3, 'c')" -c "INSERT INTO my_t VALUES (3, 'c')" \
