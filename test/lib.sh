@@ -51,6 +51,14 @@ lpsql() {
         -U postgres -d "${LDB:-postgres}" "$@"
 }
 
+# psql on one database of a server of the topology, as postgres: spsql PORT DB ARGS...
+spsql() {
+    local port=$1 db=$2
+    shift 2
+    "$_grant_pgbin/psql" -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres \
+        -d "$db" "$@"
+}
+
 rpsql() {
     local node=$1 port
     shift

@@ -11,13 +11,6 @@ export LDB=grant_mixed
 PW=$GRANT_TEST_PASSWORD
 S1=$GRANT_SHARD1_PORT
 S2=$GRANT_SHARD2_PORT
-PGBIN=${GRANT_PGBIN:-/usr/lib/postgresql/15/bin}
-
-spsql() {
-    local port=$1 db=$2
-    shift 2
-    "$PGBIN/psql" -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
-}
 # mariadb on one database of the primary: mdb DB ARGS...
 mdb() {
     local db=$1

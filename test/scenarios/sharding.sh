@@ -10,14 +10,6 @@ export LDB=grant_sharding
 PW=$GRANT_TEST_PASSWORD
 S1=$GRANT_SHARD1_PORT
 S2=$GRANT_SHARD2_PORT
-PGBIN=${GRANT_PGBIN:-/usr/lib/postgresql/15/bin}
-
-# psql on one shard database: spsql PORT DB ARGS...
-spsql() {
-    local port=$1 db=$2
-    shift 2
-    "$PGBIN/psql" -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
-}
 
 SHARDS=("s1:$S1:app" "s2:$S1:app2" "s3:$S2:app" "s4:$S2:app2")
 
