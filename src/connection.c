@@ -973,6 +973,14 @@ finish_prepared(GrantConnection *entry, bool commit)
 	if (grant_commit_prepared_delay > 0)
 		pg_usleep((long) grant_commit_prepared_delay * 1000L);
 
+	/*
+	 * The session's next reads must see these writes: with no position to
+	 * wait for, reads of this shard stay on the writer for a while (even if
+	 * the commit below fails: recovery commits it later).
+	 */
+	if (commit && entry->writer && entry->endpoint && entry->endpoint->id != 0)
+		grant_router_note_commit(entry->database, entry->shard, NULL);
+
 	PG_TRY();
 	{
 		if (!entry->adapter->check_idle(entry->remote))

@@ -18,7 +18,7 @@ cleanup() {
     for g in $(rmysql -e "XA RECOVER" 2>/dev/null | awk '$4 ~ /^grant_/ {print $4}'); do
         rmysql -e "XA ROLLBACK '$g'" >/dev/null 2>&1 || true
     done
-    rmysql -e "DROP TABLE IF EXISTS app.xa_t; DROP DATABASE IF EXISTS xa2" >/dev/null 2>&1 || true
+    rmysql -e "DROP TABLE IF EXISTS app.xa_t; DROP VIEW IF EXISTS app.xa_who; DROP DATABASE IF EXISTS xa2" >/dev/null 2>&1 || true
     for g in $(rpsql shard1 -c "SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'grant%'" 2>/dev/null); do
         rpsql shard1 -c "ROLLBACK PREPARED '$g'" >/dev/null 2>&1 || true
     done
@@ -204,6 +204,28 @@ wait
 is "... and rolled back once that local transaction ended without a record" \
     "$(lpsql -c "SELECT action FROM grant_fdw.recover_prepared() WHERE gid IS NOT NULL"):$(xa_left):$(rmysql -e 'SELECT count(*) FROM xa_t WHERE id = 50')" \
     "rolled back:0:0"
+
+# --- read your writes after a two-phase commit --------------------------------------------
+# a database with the MariaDB replica as its reader: right after the commit, this session
+# reads it from the primary (server id 1), not from the replica (2)
+rmysql -e "CREATE OR REPLACE VIEW xa_who AS SELECT CAST(VARIABLE_VALUE AS UNSIGNED) AS server_id
+             FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'SERVER_ID'"
+mysql_replica_catch_up
+lpsql >/dev/null <<SQL
+SELECT grant_fdw.establish_connection('xmyr', 'mysql',
+  'mysql://grant_test:$PW@127.0.0.1:$GRANT_MYSQL_PORT/app');
+SELECT grant_fdw.establish_connection('xmyr', 'mysql',
+  'mysql://grant_test:$PW@127.0.0.1:$GRANT_MYSQL_REPLICA_PORT/app', 'reading');
+CREATE SERVER xmyr FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'xmyr');
+CREATE FOREIGN TABLE myr_t (id int OPTIONS (key 'true'), v varchar(20)) SERVER xmyr
+  OPTIONS (table_name 'xa_t');
+CREATE FOREIGN TABLE who_t (server_id int) SERVER xmyr OPTIONS (table_name 'xa_who');
+SQL
+is "a session that did not write reads that database from the replica" \
+    "$(lpsql -c "SELECT server_id FROM who_t")" "2"
+out=$(lpsql "${TPC[@]}" -c "BEGIN" -c "INSERT INTO pg_t VALUES (60, 'r')" -c "INSERT INTO myr_t VALUES (60, 'r')" \
+    -c "COMMIT" -c "SELECT server_id FROM who_t")
+is "after a two-phase commit that wrote it, the session reads it from the primary" "$(tail -n 1 <<<"$out")" "1"
 
 # XA COMMIT and XA PREPARE travel in the binlog: the replica must not keep any either
 mysql_replica_catch_up
