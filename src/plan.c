@@ -874,9 +874,10 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 									   returning_list, &params_list,
 									   &retrieved_attrs);
 	table_close(rel, NoLock);
+	/* one parameter list and row reader serve both: else row by row (refused) */
 	if (info->mixed &&
 		(!equal(mysql_retrieved, retrieved_attrs) || !equal(mysql_params, params_list)))
-		elog(ERROR, "grant: the MySQL and PostgreSQL forms of a modification differ in columns or parameters");
+		return false;
 
 	fscan->operation = operation;
 	fscan->resultRelation = resultRelation;

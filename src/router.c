@@ -68,6 +68,7 @@ typedef struct DatabaseInfo
 	uint32		generation;
 	List	   *endpoints;		/* GrantEndpoint */
 	List	   *shards;			/* char *, sorted */
+	bool		mixed;			/* endpoints of both adapters */
 } DatabaseInfo;
 
 static List *xact_databases = NIL;	/* DatabaseInfo, in TopTransactionContext */
@@ -173,6 +174,10 @@ database_info(const char *database)
 	info->database = pstrdup(database);
 	info->endpoints = grant_registry_endpoints(database);
 	info->shards = grant_shard_names(info->endpoints);
+	foreach(lc, info->endpoints)
+		info->mixed = info->mixed ||
+			((GrantEndpoint *) lfirst(lc))->adapter !=
+			((GrantEndpoint *) linitial(info->endpoints))->adapter;
 	/* a reload of the registry may have bumped the generation */
 	info->generation = grant_registry_generation();
 	xact_databases = lappend(xact_databases, info);
@@ -230,21 +235,8 @@ bool
 grant_server_mixed(ForeignServer *server)
 {
 	char	   *database = grant_server_database(server);
-	ListCell   *lc;
-	GrantAdapterKind first = GRANT_ADAPTER_POSTGRESQL;
 
-	if (database == NULL)
-		return false;
-	foreach(lc, grant_database_endpoints(database))
-	{
-		GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
-
-		if (lc == list_head(grant_database_endpoints(database)))
-			first = ep->adapter;
-		else if (ep->adapter != first)
-			return true;
-	}
-	return false;
+	return database != NULL && database_info(database)->mixed;
 }
 
 /*
