@@ -115,6 +115,7 @@ static void params_init(GrantParams *params, PlanState *node, List *fdw_exprs);
 static void params_eval(GrantParams *params, ExprContext *econtext);
 static void start_query(GrantScanState *fsstate, ExprContext *econtext);
 static bool statement_outdated(GrantScanState *fsstate, ErrorData *edata);
+static bool remote_went_away(ErrorData *edata);
 static void check_remote_types(GrantRowReader *reader,
 							   const GrantAdapter *adapter,
 							   GrantRemoteQuery *query);
@@ -975,6 +976,19 @@ next_part_row(GrantScanState *fsstate, TupleTableSlot *slot)
 }
 
 /*
+ * Did the remote end the session: shut down (57P01, 57P02) or starting or
+ * stopping (57P03)?  Its error can arrive before the socket closes; the
+ * read is then as lost as with a broken connection.
+ */
+static bool
+remote_went_away(ErrorData *edata)
+{
+	return edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN ||
+		edata->sqlerrcode == ERRCODE_CRASH_SHUTDOWN ||
+		edata->sqlerrcode == ERRCODE_CANNOT_CONNECT_NOW;
+}
+
+/*
  * Did a remote statement prepared earlier (the statement cache of
  * adapter_pg.c) fail because the remote table's columns changed type?  The
  * adapter prepares it afresh next time; a read in autocommit, which ran
@@ -1023,6 +1037,7 @@ first_row_with_failover(ForeignScanState *node)
 			MemoryContextSwitchTo(oldcxt);
 			edata = CopyErrorData();
 			if ((ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_CONNECTION_EXCEPTION &&
+				 !remote_went_away(edata) &&
 				 !statement_outdated(fsstate, edata)) ||
 				attempt >= 3)
 				PG_RE_THROW();

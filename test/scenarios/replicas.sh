@@ -16,7 +16,7 @@ cleanup() {
     rpsql reader -c "SELECT 1" >/dev/null 2>&1 || node_start reader >/dev/null 2>&1 || true
     rpsql reader -c "SELECT pg_wal_replay_resume()" >/dev/null 2>&1 || true
     LDB=postgres lpsql -c "DROP DATABASE IF EXISTS $LDB" >/dev/null 2>&1 || true
-    rpsql writer -c "DROP TABLE IF EXISTS rs_items" >/dev/null 2>&1 || true
+    rpsql writer -c "DROP TABLE IF EXISTS rs_items; DROP VIEW IF EXISTS rs_slow" >/dev/null 2>&1 || true
     rmysql --replica -e "START SLAVE" >/dev/null 2>&1 || true
     rmysql -e "DROP TABLE IF EXISTS rs_my; DROP VIEW IF EXISTS rs_whoami" >/dev/null 2>&1 || true
 }
@@ -178,6 +178,21 @@ is "every read went to one of the two readers" "$((${n1:-0} + ${n2:-0}))" "800"
 ok "the weight-1 reader served 25% +- 6 points (expected 200 of 800)" \
     test "${n1:-0}" -ge 152 -a "${n1:-0}" -le 248
 
+# --- a reader session terminated in the middle of a read -------------------------------------
+# the remote says "terminating connection due to administrator command" (57P01) and closes:
+# a read in autocommit ran nothing else, so it is sent again (the reader, taken for down,
+# or the writer answers)
+rpsql writer -c "CREATE OR REPLACE VIEW rs_slow AS SELECT pg_sleep(1)::text AS s, current_setting('port')::int AS port;
+                 GRANT SELECT ON rs_slow TO grant_test"
+reader_catch_up
+lpsql -c "CREATE FOREIGN TABLE rs_slow (s text, port int) SERVER app" >/dev/null
+(sleep 0.4; rpsql reader -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                             WHERE application_name LIKE 'grant/%' AND query LIKE '%rs_slow%'" >/dev/null) &
+killer=$!
+out=$(lpsql -c "SELECT port FROM rs_slow" 2>&1 || true)
+wait "$killer" || true
+like "a read whose remote session is terminated mid-query is sent again and answered" "$out" "^($R|$W)\$"
+
 # --- a reader killed under two clients' loops of reads ---------------------------------------
 # every read is answered (by the reader, or after its failure by the writer), none fails
 loop_reads() {
@@ -196,6 +211,8 @@ wait "$p1" "$p2" || true
 answers=$(cat "$GRANT_TEST_DIR/loop1.out" "$GRANT_TEST_DIR/loop2.out")
 is "every one of 500 reads was answered" "$(echo "$answers" | grep -cE "^($R|$W)\$")" "500"
 is "no read failed" "$(echo "$answers" | grep -c ERROR || true)" "0"
+failures=$(echo "$answers" | grep -A2 ERROR || true)
+[[ -z $failures ]] || diag "failed reads: $failures"
 ok "reads before the stop came from the reader" grep -q "^$R\$" <<<"$answers"
 last_port() { grep -E '^[0-9]+$' "$1" | tail -n 1; }
 is "reads after it came from the writer" \
