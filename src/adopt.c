@@ -525,6 +525,7 @@ register_writer(const char *database, AdoptSource source, const char *url)
 	Datum		values[3];
 	int			ret;
 	bool		mysql;
+	GrantRunAs	run_as;
 
 	memset(&ep, 0, sizeof(ep));
 	mysql = source == ADOPT_MYSQL_FDW ||
@@ -559,6 +560,7 @@ register_writer(const char *database, AdoptSource source, const char *url)
 				 errhint("Pass another database name as the second argument of grant_fdw.adopt_server().")));
 	}
 
+	grant_run_as_begin(&run_as, InvalidOid);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	values[0] = CStringGetTextDatum(database);
@@ -569,6 +571,7 @@ register_writer(const char *database, AdoptSource source, const char *url)
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not register endpoint: %s", SPI_result_code_string(ret));
 	SPI_finish();
+	grant_run_as_end(&run_as);
 	ereport(NOTICE,
 			(errmsg("registered \"%s\" as the writer of grant database \"%s\"",
 					grant_endpoint_label(&ep), database)));

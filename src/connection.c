@@ -904,24 +904,13 @@ log_prepared(List *gids, List *entries)
 {
 	Oid			nsp = get_namespace_oid(GRANT_SCHEMA, false);
 	Oid			relid = get_relname_relid("prepared_xacts", nsp);
-	Oid			save_userid;
-	int			save_sec_context;
+	GrantRunAs	run_as;
 	ListCell   *lc;
 	ListCell   *lc2;
 
 	if (!OidIsValid(relid))
 		elog(ERROR, "grant: table grant_fdw.prepared_xacts is missing");
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	{
-		HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-		Oid			owner;
-
-		if (!HeapTupleIsValid(tp))
-			elog(ERROR, "grant: cache lookup failed for relation %u", relid);
-		owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
-		ReleaseSysCache(tp);
-		SetUserIdAndSecContext(owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-	}
+	grant_run_as_begin(&run_as, grant_relation_owner(relid));
 	/* commit processing has no active snapshot of its own */
 	PushActiveSnapshot(GetTransactionSnapshot());
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -948,14 +937,14 @@ log_prepared(List *gids, List *entries)
 		Datum		values[1];
 
 		values[0] = CStringGetTextDatum((char *) lfirst(lc));
-		SPI_execute_with_args("DELETE FROM grant_fdw.prepared_xacts WHERE gid = $1",
+		SPI_execute_with_args("DELETE FROM grant_fdw.prepared_xacts WHERE gid OPERATOR(pg_catalog.=) $1",
 							  1, types, values, NULL, false, 0);
 	}
 	list_free_deep(finished_gids);
 	finished_gids = NIL;
 	SPI_finish();
 	PopActiveSnapshot();
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	grant_run_as_end(&run_as);
 }
 
 /*
@@ -1297,7 +1286,7 @@ prepared_recorded(const char *gid)
 	Datum		values[1];
 
 	values[0] = CStringGetTextDatum(gid);
-	if (SPI_execute_with_args("SELECT 1 FROM grant_fdw.prepared_xacts WHERE gid = $1",
+	if (SPI_execute_with_args("SELECT 1 FROM grant_fdw.prepared_xacts WHERE gid OPERATOR(pg_catalog.=) $1",
 							  1, types, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "grant: could not read grant_fdw.prepared_xacts");
 	return SPI_processed > 0;
@@ -1323,8 +1312,11 @@ grant_recover_prepared(PG_FUNCTION_ARGS)
 	List	   *seen = NIL;
 	List	   *records;
 	ListCell   *lc;
+	GrantRunAs	run_as;
 
 	InitMaterializedSRF(fcinfo, 0);
+	/* the caller's rights, never the caller's search_path */
+	grant_run_as_begin(&run_as, InvalidOid);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "grant: SPI_connect failed");
 
@@ -1403,7 +1395,7 @@ grant_recover_prepared(PG_FUNCTION_ARGS)
 				Datum		args[1];
 
 				args[0] = CStringGetTextDatum(gid);
-				SPI_execute_with_args("DELETE FROM grant_fdw.prepared_xacts WHERE gid = $1",
+				SPI_execute_with_args("DELETE FROM grant_fdw.prepared_xacts WHERE gid OPERATOR(pg_catalog.=) $1",
 									  1, types, args, NULL, false, 0);
 			}
 			values[0] = CStringGetTextDatum(grant_endpoint_label(ep));
@@ -1414,6 +1406,7 @@ grant_recover_prepared(PG_FUNCTION_ARGS)
 		forget_finished(records, ep->id, gids);
 	}
 	SPI_finish();
+	grant_run_as_end(&run_as);
 	return (Datum) 0;
 }
 
@@ -1467,7 +1460,7 @@ forget_finished(List *records, int endpoint_id, List *gids)
 			Datum		args[1];
 
 			args[0] = CStringGetTextDatum(gid);
-			SPI_execute_with_args("DELETE FROM grant_fdw.prepared_xacts WHERE gid = $1",
+			SPI_execute_with_args("DELETE FROM grant_fdw.prepared_xacts WHERE gid OPERATOR(pg_catalog.=) $1",
 								  1, types, args, NULL, false, 0);
 		}
 	}

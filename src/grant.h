@@ -821,6 +821,18 @@ extern void grant_table_remote_name(Relation rel, GrantAdapterKind dialect,
 									char **schema, char **table);
 extern char *grant_column_remote_name(Relation rel, AttrNumber attnum);
 
+/* in run_as.c */
+typedef struct GrantRunAs
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
+} GrantRunAs;
+
+extern void grant_run_as_begin(GrantRunAs *state, Oid userid);
+extern void grant_run_as_end(GrantRunAs *state);
+extern Oid	grant_relation_owner(Oid relid);
+
 /* in quote.c */
 extern void grant_append_literal(StringInfo buf, GrantAdapterKind dialect,
 								 Datum value, bool isnull, Oid typid);

@@ -25,8 +25,9 @@
  * prints one (labels and URLs are built without it).  Registration and
  * removal are not SECURITY DEFINER: they check what the caller may
  * register as the caller (grant_check_endpoint_privileges), and only then
- * act as the table's owner, in a restricted security context, for the few
- * fixed statements that touch the table.
+ * act as the table's owner, in a restricted security context with
+ * search_path pinned (run_as.c), for the few fixed statements that touch
+ * the table.
  *
  *-------------------------------------------------------------------------
  */
@@ -54,6 +55,14 @@
 #include "utils/syscache.h"
 
 #include "grant.h"
+
+/*
+ * SQL text: column equals parameter, or both are NULL.  Spelled out rather
+ * than IS NOT DISTINCT FROM, whose "=" could not be schema-qualified.
+ */
+#define SAME_VALUE(col, param) \
+	"(" col " OPERATOR(pg_catalog.=) " param \
+	" OR (" col " IS NULL AND " param " IS NULL))"
 
 PG_FUNCTION_INFO_V1(grant_establish_connection);
 PG_FUNCTION_INFO_V1(grant_remove_connection);
@@ -85,7 +94,6 @@ static Datum options_to_array(List *options);
 static void check_registration(const GrantEndpoint *ep);
 static int32 establish_connection(FunctionCallInfo fcinfo);
 static int32 remove_connection(FunctionCallInfo fcinfo);
-static void act_as_registry_owner(Oid *save_userid, int *save_sec_context);
 
 /*
  * Called once from _PG_init: the cache must hear about invalidations from
@@ -600,8 +608,7 @@ establish_connection(FunctionCallInfo fcinfo)
 	int			ret;
 	bool		isnull;
 	int32		id;
-	Oid			save_userid;
-	int			save_sec_context;
+	GrantRunAs	run_as;
 
 	memset(&ep, 0, sizeof(ep));
 
@@ -661,7 +668,7 @@ establish_connection(FunctionCallInfo fcinfo)
 	/* a grant_admin member is no superuser: same limits as on servers */
 	grant_check_endpoint_privileges(&ep);
 
-	act_as_registry_owner(&save_userid, &save_sec_context);
+	grant_run_as_begin(&run_as, grant_relation_owner(registry_table_oid(false)));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
@@ -704,7 +711,7 @@ establish_connection(FunctionCallInfo fcinfo)
 									 SPI_tuptable->tupdesc, 1, &isnull));
 
 	SPI_finish();
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	grant_run_as_end(&run_as);
 	return id;
 }
 
@@ -727,8 +734,9 @@ check_registration(const GrantEndpoint *ep)
 	values[2] = CStringGetTextDatum(ep->shard);
 	argtypes[2] = TEXTOID;
 	ret = SPI_execute_with_args("SELECT adapter FROM grant_fdw.endpoints"
-								" WHERE database = $1 AND adapter <> $2"
-								" AND shard = $3 LIMIT 1",
+								" WHERE database OPERATOR(pg_catalog.=) $1"
+								" AND adapter OPERATOR(pg_catalog.<>) $2"
+								" AND shard OPERATOR(pg_catalog.=) $3 LIMIT 1",
 								3, argtypes, values, nulls, true, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read the grant registry: %s", SPI_result_code_string(ret));
@@ -749,10 +757,11 @@ check_registration(const GrantEndpoint *ep)
 	nulls[4] = ep->dbname ? ' ' : 'n';
 	argtypes[1] = TEXTOID;
 	ret = SPI_execute_with_args("SELECT id FROM grant_fdw.endpoints"
-								" WHERE database = $1 AND shard = $2"
-								" AND host IS NOT DISTINCT FROM $3"
-								" AND port IS NOT DISTINCT FROM $4"
-								" AND dbname IS NOT DISTINCT FROM $5 LIMIT 1",
+								" WHERE database OPERATOR(pg_catalog.=) $1"
+								" AND shard OPERATOR(pg_catalog.=) $2"
+								" AND " SAME_VALUE("host", "$3")
+								" AND " SAME_VALUE("port", "$4")
+								" AND " SAME_VALUE("dbname", "$5") " LIMIT 1",
 								5, argtypes, values, nulls, true, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read the grant registry: %s", SPI_result_code_string(ret));
@@ -769,8 +778,9 @@ check_registration(const GrantEndpoint *ep)
 	if (ep->role == GRANT_ROLE_WRITING)
 	{
 		ret = SPI_execute_with_args("SELECT id FROM grant_fdw.endpoints"
-									" WHERE database = $1 AND shard = $2"
-									" AND role = 'writing' LIMIT 1",
+									" WHERE database OPERATOR(pg_catalog.=) $1"
+									" AND shard OPERATOR(pg_catalog.=) $2"
+									" AND role OPERATOR(pg_catalog.=) 'writing' LIMIT 1",
 									2, argtypes, values, nulls, true, 1);
 		if (ret != SPI_OK_SELECT)
 			elog(ERROR, "could not read the grant registry: %s", SPI_result_code_string(ret));
@@ -802,8 +812,7 @@ remove_connection(FunctionCallInfo fcinfo)
 	int			nargs = 0;
 	int			ret;
 	uint64		removed;
-	Oid			save_userid;
-	int			save_sec_context;
+	GrantRunAs	run_as;
 
 	if (database == NULL || database[0] == '\0')
 		ereport(ERROR,
@@ -811,21 +820,21 @@ remove_connection(FunctionCallInfo fcinfo)
 				 errmsg("database name must not be empty")));
 
 	initStringInfo(&sql);
-	appendStringInfoString(&sql, "DELETE FROM grant_fdw.endpoints WHERE database = $1");
+	appendStringInfoString(&sql, "DELETE FROM grant_fdw.endpoints WHERE database OPERATOR(pg_catalog.=) $1");
 	argtypes[nargs] = TEXTOID;
 	values[nargs] = CStringGetTextDatum(database);
 	nulls[nargs++] = ' ';
 
 	if (role != NULL)
 	{
-		appendStringInfo(&sql, " AND role = $%d", nargs + 1);
+		appendStringInfo(&sql, " AND role OPERATOR(pg_catalog.=) $%d", nargs + 1);
 		argtypes[nargs] = TEXTOID;
 		values[nargs] = CStringGetTextDatum(role_name(role_from_name(role)));
 		nulls[nargs++] = ' ';
 	}
 	if (shard != NULL)
 	{
-		appendStringInfo(&sql, " AND shard = $%d", nargs + 1);
+		appendStringInfo(&sql, " AND shard OPERATOR(pg_catalog.=) $%d", nargs + 1);
 		argtypes[nargs] = TEXTOID;
 		values[nargs] = CStringGetTextDatum(shard);
 		nulls[nargs++] = ' ';
@@ -843,10 +852,12 @@ remove_connection(FunctionCallInfo fcinfo)
 			grant_pg_parse_url(url, &ep);
 
 		appendStringInfo(&sql,
-						 " AND adapter = $%d AND host IS NOT DISTINCT FROM $%d"
-						 " AND port IS NOT DISTINCT FROM $%d"
-						 " AND dbname IS NOT DISTINCT FROM $%d",
-						 nargs + 1, nargs + 2, nargs + 3, nargs + 4);
+						 " AND adapter OPERATOR(pg_catalog.=) $%d"
+						 " AND " SAME_VALUE("host", "$%d")
+						 " AND " SAME_VALUE("port", "$%d")
+						 " AND " SAME_VALUE("dbname", "$%d"),
+						 nargs + 1, nargs + 2, nargs + 2, nargs + 3, nargs + 3,
+						 nargs + 4, nargs + 4);
 		argtypes[nargs] = TEXTOID;
 		values[nargs] = CStringGetTextDatum(grant_adapter_name(kind));
 		nulls[nargs++] = ' ';
@@ -861,7 +872,7 @@ remove_connection(FunctionCallInfo fcinfo)
 		nulls[nargs++] = ep.dbname ? ' ' : 'n';
 	}
 
-	act_as_registry_owner(&save_userid, &save_sec_context);
+	grant_run_as_begin(&run_as, grant_relation_owner(registry_table_oid(false)));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	ret = SPI_execute_with_args(sql.data, nargs, argtypes, values, nulls, false, 0);
@@ -869,7 +880,7 @@ remove_connection(FunctionCallInfo fcinfo)
 		elog(ERROR, "could not remove endpoints: %s", SPI_result_code_string(ret));
 	removed = SPI_processed;
 	SPI_finish();
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	grant_run_as_end(&run_as);
 
 	if (removed == 0)
 	{
@@ -885,32 +896,6 @@ remove_connection(FunctionCallInfo fcinfo)
 				 errhint("The view grant_fdw.connections lists the registered endpoints.")));
 	}
 	return (int32) removed;
-}
-
-/*
- * Become the owner of grant_fdw.endpoints, in a restricted security
- * context, for the fixed statements that read and write it on behalf of a
- * caller already checked (EXECUTE on the function is granted to grant_admin
- * only).  The caller's identity is saved for SetUserIdAndSecContext; an
- * error restores it with the (sub)transaction's abort.
- */
-static void
-act_as_registry_owner(Oid *save_userid, int *save_sec_context)
-{
-	HeapTuple	tp;
-	Oid			owner;
-	Oid			relid = registry_table_oid(false);
-
-	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tp))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
-	ReleaseSysCache(tp);
-
-	GetUserIdAndSecContext(save_userid, save_sec_context);
-	SetUserIdAndSecContext(owner, *save_sec_context |
-						   SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
 }
 
 /*
