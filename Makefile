@@ -11,7 +11,7 @@ REGRESS = $(shell cat test/schedule 2>/dev/null)
 MYSQL_CONFIG ?= mysql_config
 PG_CPPFLAGS = -I$(libpq_srcdir) $(shell $(MYSQL_CONFIG) --include) -Isrc
 SHLIB_LINK_INTERNAL = $(libpq)
-SHLIB_LINK = $(shell $(MYSQL_CONFIG) --libs)
+SHLIB_LINK = $(shell $(MYSQL_CONFIG) --libs) -lpthread
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -35,6 +35,8 @@
 #include "postgres.h"
 
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include "access/xact.h"
 #include "commands/defrem.h"
@@ -42,6 +44,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "pgstat.h"
+#include "port/atomics.h"
 #include "storage/latch.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -59,13 +62,32 @@
  */
 #define SESSION_SETTINGS_OPTIONS \
 	"-c search_path=pg_catalog -c TimeZone=UTC -c DateStyle=ISO " \
-	"-c IntervalStyle=postgres -c extra_float_digits=3"
+	"-c IntervalStyle=postgres -c extra_float_digits=3 " \
+	"-c standard_conforming_strings=on"
 #define TRANSACTION_SETTINGS_SQL \
 	"SELECT pg_catalog.set_config('search_path', 'pg_catalog', true), " \
 	"pg_catalog.set_config('TimeZone', 'UTC', true), " \
 	"pg_catalog.set_config('DateStyle', 'ISO', true), " \
 	"pg_catalog.set_config('IntervalStyle', 'postgres', true), " \
-	"pg_catalog.set_config('extra_float_digits', '3', true)"
+	"pg_catalog.set_config('extra_float_digits', '3', true), " \
+	"pg_catalog.set_config('standard_conforming_strings', 'on', true)"
+
+/*
+ * Bounds of the cleanup after a local error (abort paths, where interrupts
+ * are held): how long a cancel request may take, how often its thread is
+ * looked at, how long the answers still owed may take to arrive after it,
+ * and how many cancel requests may be left waiting on servers that did not
+ * answer.  Together under a second, so that statement_timeout, query
+ * cancel and terminate return control promptly even from a frozen server.
+ * Where interrupts can be processed (a scan ended early, a new transaction
+ * reading what the last one owes), the wait for answers may be longer,
+ * since cancel and terminate interrupt it anyway.
+ */
+#define CANCEL_TIMEOUT_MS	250
+#define CANCEL_POLL_MS		2
+#define CLEANUP_TIMEOUT_MS	700
+#define CLEANUP_INTERRUPTIBLE_MS 30000
+#define MAX_CANCELS_LEFT	8
 
 /* one result the adapter still has to read, in order */
 typedef struct PendingItem
@@ -194,6 +216,13 @@ static void pg_send_query(GrantRemoteQuery *query, const char *stmt_name,
 static bool pg_abort_cleanup(GrantRemote *remote);
 static bool drain_quietly(GrantRemote *remote, TimestampTz deadline);
 static void pg_cancel(GrantRemote *remote);
+static bool cancel_within(PGconn *conn, int timeout_ms);
+static void *cancel_thread_main(void *arg);
+static PGconn *connect_interruptibly(const char *const *keywords,
+									 const char *const *values,
+									 bool *timed_out);
+static int	connect_timeout_ms(const char *const *keywords,
+							   const char *const *values);
 static char *pg_commit_position(GrantRemote *remote);
 static bool pg_caught_up(GrantRemote *remote, const char *position, int wait_ms);
 static int64 pg_lag_ms(GrantRemote *remote);
@@ -283,6 +312,7 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	PGconn	   *conn;
 	GrantRemote *remote;
 	char	   *label;
+	bool		timed_out;
 
 	/*
 	 * Without a password of its own, libpq would look for one in the local
@@ -300,8 +330,6 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	}
 
 	initStringInfo(&options);
-	if (!ep->pooler)
-		appendStringInfoString(&options, SESSION_SETTINGS_OPTIONS);
 
 	if (ep->host)
 	{
@@ -348,6 +376,13 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 		keywords[n] = def->defname;
 		values[n++] = defGetString(def);
 	}
+	/* after the user's options: of two settings of one name, the last wins */
+	if (!ep->pooler)
+	{
+		if (options.len > 0)
+			appendStringInfoChar(&options, ' ');
+		appendStringInfoString(&options, SESSION_SETTINGS_OPTIONS);
+	}
 	if (options.len > 0)
 	{
 		keywords[n] = "options";
@@ -362,12 +397,13 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 
 	label = grant_endpoint_label(ep);
 
-	conn = PQconnectdbParams(keywords, values, false);
+	conn = connect_interruptibly(keywords, values, &timed_out);
 	pfree(options.data);
 
-	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
+	if (conn == NULL || timed_out || PQstatus(conn) != CONNECTION_OK)
 	{
-		char	   *msg = conn ? pchomp(PQerrorMessage(conn)) : pstrdup("out of memory");
+		char	   *msg = conn == NULL ? pstrdup("out of memory") :
+			timed_out ? pstrdup("timeout expired") : pchomp(PQerrorMessage(conn));
 
 		if (conn)
 			PQfinish(conn);
@@ -423,6 +459,92 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	return remote;
 }
 
+/*
+ * PQconnectdbParams, but every wait is on the latch and the socket with
+ * CHECK_FOR_INTERRUPTS, so statement_timeout, query cancel and terminate
+ * end a connection attempt to a server that does not answer (a frozen
+ * process, a black-holed network).  connect_timeout is enforced here, as
+ * libpq enforces it only in its own blocking loop (*timed_out is then
+ * set).  Returns the handle whatever its status (NULL only when out of
+ * memory); on an error raised inside, the handle is freed first.
+ */
+static PGconn *
+connect_interruptibly(const char *const *keywords, const char *const *values,
+					  bool *timed_out)
+{
+	PGconn	   *conn = PQconnectStartParams(keywords, values, false);
+	PostgresPollingStatusType status = PGRES_POLLING_WRITING;
+	int			timeout_ms = connect_timeout_ms(keywords, values);
+	TimestampTz deadline = 0;
+
+	*timed_out = false;
+	if (conn == NULL || PQstatus(conn) == CONNECTION_BAD)
+		return conn;
+	if (timeout_ms > 0)
+		deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+	PG_TRY();
+	{
+		while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED)
+		{
+			int			events = WL_LATCH_SET | WL_EXIT_ON_PM_DEATH;
+			long		timeout = -1L;
+			int			rc;
+
+			events |= status == PGRES_POLLING_READING ?
+				WL_SOCKET_READABLE : WL_SOCKET_WRITEABLE;
+			if (deadline != 0)
+			{
+				timeout = TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
+														  deadline);
+				events |= WL_TIMEOUT;
+			}
+			/* the socket may change between polls (another address) */
+			rc = WaitLatchOrSocket(MyLatch, events, PQsocket(conn), timeout,
+								   PG_WAIT_EXTENSION);
+			if (rc & WL_LATCH_SET)
+			{
+				ResetLatch(MyLatch);
+				CHECK_FOR_INTERRUPTS();
+			}
+			if (rc & (WL_SOCKET_READABLE | WL_SOCKET_WRITEABLE))
+				status = PQconnectPoll(conn);
+			else if ((rc & WL_TIMEOUT) && GetCurrentTimestamp() >= deadline)
+				break;
+		}
+	}
+	PG_CATCH();
+	{
+		PQfinish(conn);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	*timed_out = status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED;
+	return conn;
+}
+
+/*
+ * The connect_timeout among the parameters, in milliseconds (0: none).
+ * As in libpq, a value under 2 seconds counts as 2.
+ */
+static int
+connect_timeout_ms(const char *const *keywords, const char *const *values)
+{
+	int			i;
+
+	for (i = 0; keywords[i] != NULL; i++)
+	{
+		if (strcmp(keywords[i], "connect_timeout") == 0 && values[i] != NULL)
+		{
+			int			secs = atoi(values[i]);
+
+			if (secs <= 0)
+				return 0;
+			return Max(secs, 2) * 1000;
+		}
+	}
+	return 0;
+}
+
 static void
 pg_disconnect(GrantRemote *remote)
 {
@@ -471,7 +593,8 @@ pg_check_idle(GrantRemote *remote)
 	if (pg_is_broken(remote))
 		return false;
 	if (remote->npending > 0 &&
-		!drain_quietly(remote, TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 30000)))
+		!drain_quietly(remote, TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+														   CLEANUP_INTERRUPTIBLE_MS)))
 		return false;
 
 	pfd.fd = PQsocket(remote->conn);
@@ -667,7 +790,9 @@ wait_socket(GrantRemote *remote, int events, long timeout)
 /*
  * Wait for and return the next result (NULL at the end of the current
  * item's results).  Interruptible.  With a deadline, returns NULL and sets
- * *timed_out when it passes.
+ * *timed_out when it passes, or at once when a terminate or cancel is
+ * pending (in abort paths, which hold interrupts, that is how they end
+ * a wait).
  */
 static PGresult *
 get_result(GrantRemote *remote, TimestampTz deadline, bool *timed_out)
@@ -684,7 +809,8 @@ get_result(GrantRemote *remote, TimestampTz deadline, bool *timed_out)
 		{
 			TimestampTz now = GetCurrentTimestamp();
 
-			if (now >= deadline)
+			/* a cleanup gives up at once when a terminate or cancel comes */
+			if (now >= deadline || ProcDiePending || QueryCancelPending)
 			{
 				*timed_out = true;
 				return NULL;
@@ -697,9 +823,9 @@ get_result(GrantRemote *remote, TimestampTz deadline, bool *timed_out)
 		rc = wait_socket(remote, events, timeout);
 		if (rc & WL_LATCH_SET)
 		{
+			/* does nothing in abort paths, which hold interrupts */
 			ResetLatch(MyLatch);
-			if (deadline == 0)
-				CHECK_FOR_INTERRUPTS();
+			CHECK_FOR_INTERRUPTS();
 		}
 		if (rc & (WL_SOCKET_READABLE | WL_SOCKET_WRITEABLE))
 		{
@@ -1450,10 +1576,21 @@ pg_abort_cleanup(GrantRemote *remote)
 	if (remote->npending == 0)
 		return true;
 
-	/* a query still streaming may run long: cancel it, then drain */
-	if (was_running)
-		pg_cancel(remote);
-	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 30000);
+	/*
+	 * A query still streaming may run long: cancel it, then drain.  A
+	 * remote that does not take the cancel in time does not answer at all:
+	 * waiting for what it owes would only hang, so the connection goes.
+	 */
+	if (was_running &&
+		(PQstatus(remote->conn) != CONNECTION_OK ||
+		 !cancel_within(remote->conn, CANCEL_TIMEOUT_MS)))
+	{
+		remote->broken = true;
+		return false;
+	}
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+										   INTERRUPTS_CAN_BE_PROCESSED() ?
+										   CLEANUP_INTERRUPTIBLE_MS : CLEANUP_TIMEOUT_MS);
 	if (PQpipelineStatus(remote->conn) != PQ_PIPELINE_OFF)
 	{
 		/* the pending list ends with a sync; an unsynced tail gets one */
@@ -1474,8 +1611,9 @@ pg_abort_cleanup(GrantRemote *remote)
 
 /*
  * Read and drop every answer still owed, errors included, until the
- * deadline.  Never raises (runs in abort paths).  false when the
- * connection did not get back in step and must be dropped.
+ * deadline.  Raises nothing of the remote's; an interrupt raises where
+ * interrupts can be processed (never in abort paths, which hold them).
+ * false when the connection did not get back in step and must be dropped.
  */
 static bool
 drain_quietly(GrantRemote *remote, TimestampTz deadline)
@@ -1527,16 +1665,120 @@ drain_quietly(GrantRemote *remote, TimestampTz deadline)
 static void
 pg_cancel(GrantRemote *remote)
 {
-	PGcancel   *cancel;
-	char		errbuf[256];
+	if (remote->conn != NULL && PQstatus(remote->conn) == CONNECTION_OK)
+		(void) cancel_within(remote->conn, CANCEL_TIMEOUT_MS);
+}
 
-	if (remote->conn == NULL || PQstatus(remote->conn) != CONNECTION_OK)
-		return;
-	cancel = PQgetCancel(remote->conn);
-	if (cancel == NULL)
-		return;
-	(void) PQcancel(cancel, errbuf, sizeof(errbuf));
-	PQfreeCancel(cancel);
+/*
+ * A cancel request runs in a thread of its own, because PQcancel (the only
+ * cancel libpq 15 has) blocks until the remote closes the cancel
+ * connection, and a frozen server never does.  The backend waits for it at
+ * most timeout_ms, then leaves it: the thread frees the request whenever
+ * PQcancel returns (the server thawed, or its host reset the connection).
+ * The thread touches nothing but the request; every signal is blocked in
+ * it, so that the backend's handlers keep running in the backend's thread.
+ */
+typedef struct CancelRequest
+{
+	PGcancel   *cancel;
+	pg_atomic_uint32 state;		/* CANCEL_RUNNING, _DONE or _LEFT */
+	bool		ok;
+} CancelRequest;
+
+#define CANCEL_RUNNING	0
+#define CANCEL_DONE		1
+#define CANCEL_LEFT		2
+
+/* cancel threads left waiting on servers that did not answer */
+static pg_atomic_uint32 cancels_left;
+static bool cancels_left_init = false;
+
+static void *
+cancel_thread_main(void *arg)
+{
+	CancelRequest *req = (CancelRequest *) arg;
+	char		errbuf[256];
+	uint32		expected = CANCEL_RUNNING;
+
+	req->ok = PQcancel(req->cancel, errbuf, sizeof(errbuf)) == 1;
+	if (!pg_atomic_compare_exchange_u32(&req->state, &expected, CANCEL_DONE))
+	{
+		/* the backend gave up on it: the request is the thread's to free */
+		PQfreeCancel(req->cancel);
+		free(req);
+		pg_atomic_fetch_sub_u32(&cancels_left, 1);
+	}
+	return NULL;
+}
+
+/*
+ * Send a cancel request for conn's current query and wait for the remote
+ * to take it, at most timeout_ms.  Never raises, never waits longer: true
+ * when the remote confirmed it (by closing the cancel connection).
+ */
+static bool
+cancel_within(PGconn *conn, int timeout_ms)
+{
+	CancelRequest *req;
+	pthread_t	thread;
+	sigset_t	all;
+	sigset_t	saved;
+	TimestampTz deadline;
+	uint32		expected = CANCEL_RUNNING;
+	bool		ok;
+	int			rc;
+
+	if (!cancels_left_init)
+	{
+		pg_atomic_init_u32(&cancels_left, 0);
+		cancels_left_init = true;
+	}
+	/* a server that left this many cancels unanswered will not take one */
+	if (pg_atomic_read_u32(&cancels_left) >= MAX_CANCELS_LEFT)
+		return false;
+	req = calloc(1, sizeof(CancelRequest));
+	if (req == NULL)
+		return false;
+	req->cancel = PQgetCancel(conn);
+	if (req->cancel == NULL)
+	{
+		free(req);
+		return false;
+	}
+	pg_atomic_init_u32(&req->state, CANCEL_RUNNING);
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &saved);
+	rc = pthread_create(&thread, NULL, cancel_thread_main, req);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	if (rc != 0)
+	{
+		PQfreeCancel(req->cancel);
+		free(req);
+		return false;
+	}
+
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+	while (pg_atomic_read_u32(&req->state) == CANCEL_RUNNING &&
+		   GetCurrentTimestamp() < deadline && !ProcDiePending)
+	{
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 CANCEL_POLL_MS, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+	/* counted before the thread could see it left and uncount it */
+	pg_atomic_fetch_add_u32(&cancels_left, 1);
+	if (pg_atomic_compare_exchange_u32(&req->state, &expected, CANCEL_LEFT))
+	{
+		pthread_detach(thread);
+		return false;
+	}
+	pg_atomic_fetch_sub_u32(&cancels_left, 1);
+	pthread_join(thread, NULL);
+	ok = req->ok;
+	PQfreeCancel(req->cancel);
+	free(req);
+	return ok;
 }
 
 /*
