@@ -26,6 +26,11 @@
 #                            waits until the MariaDB replica applied the primary's binlog
 #   node_stop NODE [fast|immediate], node_start NODE
 #                            stop / start one server of the topology (restore what you stop)
+#   node_freeze NODE, node_thaw NODE
+#                            SIGSTOP / SIGCONT every process of one server (a PostgreSQL
+#                            postmaster and all its descendants, or mariadbd): a hung server,
+#                            whose kernel still accepts TCP connections that nobody answers.
+#                            Thaw what you freeze, in a trap; thawing a running node is harmless
 
 _grant_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 _grant_pgbin=${GRANT_PGBIN:-/usr/lib/postgresql/15/bin}
@@ -224,4 +229,68 @@ node_stop() {
 
 node_start() {
     bash "$_grant_lib_dir/topology.sh" node-start "$@"
+}
+
+# The pid of NODE's main process (postmaster or mariadbd), from its pid file.
+_grant_node_main_pid() {
+    local node=$1 file pid
+    case $node in
+        mysql | mysql_replica) file=$GRANT_TEST_DIR/$node/mariadbd.pid ;;
+        local | writer | reader | reader2 | shard1 | shard2) file=$GRANT_TEST_DIR/$node/postmaster.pid ;;
+        *)
+            echo "node_freeze/node_thaw: unknown node '$node'" >&2
+            return 2
+            ;;
+    esac
+    pid=$(head -n 1 "$file" 2>/dev/null || true)
+    if [[ ! $pid =~ ^[0-9]+$ ]]; then
+        echo "node_freeze/node_thaw: $node is not running (no pid in $file)" >&2
+        return 1
+    fi
+    echo "$pid"
+}
+
+# Prints the descendants of PID, parents before their children.
+_grant_descendants() {
+    local child
+    for child in $(pgrep -P "$1" || true); do
+        echo "$child"
+        _grant_descendants "$child"
+    done
+}
+
+# True when every process of the tree under PID (PID included) is stopped (state T).
+_grant_tree_stopped() {
+    local pid state
+    for pid in "$1" $(_grant_descendants "$1"); do
+        state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo T)
+        [[ $state == [TtZ] ]] || return 1
+    done
+}
+
+# Returns once every process of the node is stopped (a child forked meanwhile is stopped
+# by the next pass); fails after 5 s.
+node_freeze() {
+    local main pid i
+    main=$(_grant_node_main_pid "$1") || return 1
+    # Stopped first, the main process forks no more.
+    kill -STOP "$main"
+    for ((i = 0; i < 100; i++)); do
+        for pid in $(_grant_descendants "$main"); do
+            kill -STOP "$pid" 2>/dev/null || true
+        done
+        _grant_tree_stopped "$main" && return 0
+        sleep 0.05
+    done
+    echo "node_freeze: some process of $1 did not stop" >&2
+    return 1
+}
+
+node_thaw() {
+    local main pid
+    main=$(_grant_node_main_pid "$1") || return 1
+    for pid in $(_grant_descendants "$main"); do
+        kill -CONT "$pid" 2>/dev/null || true
+    done
+    kill -CONT "$main"
 }
