@@ -193,6 +193,178 @@ SELECT show_error('SELECT port FROM sec_nopw_whoami');
 RESET ROLE;
 
 --
+-- Connection options: a whitelist for non-superusers
+--
+SET ROLE sec_user;
+-- what would send the local server's Kerberos credentials or ticket
+-- elsewhere, or connect to another address than the host checked
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', gssencmode 'require')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', krbsrvname 'postgres')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host 'db.example', hostaddr '127.0.0.1')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '/var/run/postgresql', requirepeer 'postgres')$$);
+-- the same in a url, including keywords that have no server option
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'postgresql://127.0.0.1/app?gsslib=gssapi')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'host=db.example hostaddr=127.0.0.1 dbname=app')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'postgresql://127.0.0.1/app?fallback_application_name=x')$$);
+-- what tunes or secures the transport is allowed
+CREATE SERVER sec_transport FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'postgresql://127.0.0.1/app?channel_binding=require&sslsni=1',
+           target_session_attrs 'read-write', keepalives '1', keepalives_idle '30',
+           keepalives_interval '5', keepalives_count '3', tcp_user_timeout '1000',
+           ssl_min_protocol_version 'TLSv1.2', sslcrldir '/tmp/crl');
+CREATE SERVER sec_my_transport FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'mysql://127.0.0.1/app?tls-version=TLSv1.3&ssl-crl=/tmp/ca.crl&compress=1',
+           read_timeout '5', write_timeout '5');
+RESET ROLE;
+-- a grant_admin member registering a URL: the same whitelist
+SET ROLE sec_admin;
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_db2', NULL,
+  'postgresql://grant_test:x@db.example/app?hostaddr=127.0.0.1&krbsrvname=postgres')$$);
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_db2', NULL,
+  'host=127.0.0.1 dbname=app user=grant_test password=x gssencmode=require')$$);
+RESET ROLE;
+SELECT count(*) AS registered FROM grant_fdw.connections WHERE database = 'sec_db2';
+-- a superuser may
+CREATE SERVER sec_super_gss FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host 'db.example', hostaddr '127.0.0.1', gssencmode 'prefer',
+           krbsrvname 'postgres');
+
+--
+-- libpq "options" never overrides the settings grant pins on the remote:
+-- refused for everyone, in every spelling the remote backend reads
+--
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', options '-c search_path=evil,pg_catalog')$$);
+SELECT o AS options, x.refused
+  FROM unnest(ARRAY['-csearch_path=evil', '--search_path=evil', '--search-path=evil',
+                    '-c SEARCH_PATH=evil', E'  -c\tDateStyle=SQL,DMY', '-c TimeZone=PST8PDT',
+                    '-c IntervalStyle=sql_standard', '-c extra_float_digits=0',
+                    '-c standard_conforming_strings=off', '-c search\_path=evil',
+                    '-c statement_timeout=5s --Standard-Conforming-Strings=off',
+                    '-e', '-ec statement_timeout=1', '-c statement_timeout', '-c', '--',
+                    'search_path=evil']) WITH ORDINALITY AS t(o, n),
+       LATERAL (SELECT l AS refused FROM show_error(format(
+         'CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw OPTIONS (host %L, options %L)',
+         '127.0.0.1', o)) l LIMIT 1) x
+ ORDER BY n;
+-- in a url, a keyword string, a registered URL, and an ALTER
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'postgresql://127.0.0.1/app?options=-c%20TimeZone%3DPST8PDT')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'host=127.0.0.1 dbname=app options=''-c datestyle=german''')$$);
+SELECT show_error($$SELECT grant_fdw.establish_connection('sec_db2', NULL,
+  'postgresql://grant_test:x@127.0.0.1/app?options=--intervalstyle%3Diso_8601')$$);
+SELECT show_error($$ALTER SERVER sec_super_gss OPTIONS (ADD options '-c extra-float-digits=1')$$);
+-- a superuser may set other run-time settings
+ALTER SERVER sec_super_gss OPTIONS (ADD options '-c session_replication_role=replica');
+-- a non-superuser only the session's own limits and memory
+SET ROLE sec_user;
+CREATE SERVER sec_limits FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', options '-c statement_timeout=5s -clock_timeout=1s --work-mem=64MB');
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', options '-c session_replication_role=replica')$$);
+SELECT show_error($$CREATE SERVER sec_bad FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (url 'postgresql://127.0.0.1/app?options=-c%20application_name%3Dspoof')$$);
+RESET ROLE;
+SELECT count(*) AS refused_servers_made FROM pg_foreign_server WHERE srvname = 'sec_bad';
+
+--
+-- Settings that weigh on other users are superusers' (42501 for others)
+--
+SET ROLE sec_user;
+SELECT show_error($$SET "grant".idle_timeout = '1h'$$);
+SELECT show_error($$SET "grant".max_connections_per_endpoint = 1000$$);
+SELECT show_error($$SELECT set_config('grant.max_connections_per_endpoint', '0', false)$$);
+SELECT show_error($$SET "grant".log_routing = 'warning'$$);
+SELECT show_error($$SET "grant".commit_prepared_delay = '1min'$$);
+-- those whose effect stays in the session remain the user's
+SET "grant".down_retry_interval = '1h';
+SET "grant".health_check_interval = '1h';
+RESET "grant".down_retry_interval;
+RESET "grant".health_check_interval;
+RESET ROLE;
+SELECT name, context FROM pg_settings
+ WHERE name IN ('grant.idle_timeout', 'grant.max_connections_per_endpoint',
+                'grant.down_retry_interval', 'grant.health_check_interval')
+ ORDER BY name;
+
+-- a down-mark records when the connection failed; how long the endpoint is
+-- left out is each session's own grant.down_retry_interval, so the one who
+-- saw it fail (with 1h here) does not shun it for the others
+SELECT grant_fdw.establish_connection('sec_health', NULL, :'writer_url') > 0 AS registered,
+       grant_fdw.establish_connection('sec_health', NULL,
+         format('postgresql://grant_test:%s@127.0.0.1:1/app', :'password'), 'reading') > 0 AS registered;
+CREATE SERVER sec_health FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'sec_health');
+CREATE FOREIGN TABLE sec_health_whoami (port int) SERVER sec_health OPTIONS (table_name 'whoami');
+SET "grant".down_retry_interval = '1h';
+SELECT node_of(port) AS fell_back_to FROM sec_health_whoami;
+SELECT role, status, failures FROM grant_fdw.health() WHERE database = 'sec_health' ORDER BY role;
+SET "grant".down_retry_interval = '10ms';
+SELECT pg_sleep(0.05);
+SELECT role, status, failures FROM grant_fdw.health() WHERE database = 'sec_health' ORDER BY role;
+RESET "grant".down_retry_interval;
+
+--
+-- health().last_error: only for superusers, grant_admin and pg_read_all_stats
+--
+CREATE ROLE sec_stats IN ROLE pg_read_all_stats;
+SELECT last_error IS NOT NULL AS superuser_sees_error
+  FROM grant_fdw.health() WHERE database = 'sec_health' AND role = 'reading';
+SET ROLE sec_user;
+SELECT failures, last_error IS NOT NULL AS sees_error
+  FROM grant_fdw.health() WHERE database = 'sec_health' AND role = 'reading';
+SET ROLE sec_admin;
+SELECT last_error IS NOT NULL AS grant_admin_sees_error
+  FROM grant_fdw.health() WHERE database = 'sec_health' AND role = 'reading';
+SET ROLE sec_stats;
+SELECT last_error IS NOT NULL AS read_all_stats_sees_error
+  FROM grant_fdw.health() WHERE database = 'sec_health' AND role = 'reading';
+RESET ROLE;
+
+--
+-- One user's failed login never marks an endpoint down for the others
+--
+SELECT grant_fdw.establish_connection('sec_rw', NULL, :'writer_url') > 0 AS registered,
+       grant_fdw.establish_connection('sec_rw', NULL, :'reader_url', 'reading') > 0 AS registered;
+CREATE SERVER sec_rw FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'sec_rw');
+CREATE FOREIGN TABLE sec_rw_whoami (port int, in_recovery bool, usr text)
+  SERVER sec_rw OPTIONS (table_name 'whoami');
+CREATE ROLE sec_other;
+GRANT SELECT ON sec_rw_whoami TO sec_user, sec_other;
+GRANT USAGE ON FOREIGN SERVER sec_rw TO sec_user;
+SET "grant".down_retry_interval = '1h';
+-- sec_user's own mapping has a wrong password: the reader refuses that
+-- identity (28000), which is sec_user's failure, not the reader's
+CREATE USER MAPPING FOR sec_user SERVER sec_rw
+  OPTIONS (user 'grant_test', password 'wrong_sec_42');
+SET ROLE sec_user;
+SELECT regexp_replace(show_error('SELECT usr FROM sec_rw_whoami'), 'port [0-9]+', 'port READER');
+SELECT regexp_replace(show_error('SELECT usr FROM sec_rw_whoami'), 'port [0-9]+', 'port READER');
+RESET ROLE;
+SELECT role, status, failures FROM grant_fdw.health() WHERE database = 'sec_rw' ORDER BY role;
+-- sec_other (the registry's credentials) reads from the reader at once
+SET ROLE sec_other;
+SELECT node_of(port), in_recovery, usr FROM sec_rw_whoami;
+RESET ROLE;
+-- a password sec_user does not have is as much its own: refused before
+-- connecting (2F003), and no mark either
+ALTER USER MAPPING FOR sec_user SERVER sec_rw OPTIONS (SET user 'grant_trust', DROP password);
+SET ROLE sec_user;
+SELECT show_error('SELECT usr FROM sec_rw_whoami');
+SET ROLE sec_other;
+SELECT node_of(port) FROM sec_rw_whoami;
+RESET ROLE;
+SELECT role, status, failures FROM grant_fdw.health() WHERE database = 'sec_rw' ORDER BY role;
+RESET "grant".down_retry_interval;
+
+--
 -- Install script: every SECURITY DEFINER function pins its search_path
 --
 SELECT p.oid::regprocedure AS unpinned_security_definer
@@ -211,8 +383,10 @@ SELECT p.oid::regprocedure, p.prosecdef, p.proconfig FROM pg_proc p
 --
 -- Clean up
 --
-DROP SERVER sec_registry, sec_nopw, sec_tls, sec_my_tls, sec_super, sec_super_my CASCADE;
-SELECT grant_fdw.remove_connection(d) FROM unnest(ARRAY['sec_db', 'sec_super', 'sec_nopw']) d;
+DROP SERVER sec_registry, sec_nopw, sec_tls, sec_my_tls, sec_super, sec_super_my,
+  sec_transport, sec_my_transport, sec_super_gss, sec_limits, sec_health, sec_rw CASCADE;
+SELECT grant_fdw.remove_connection(d)
+  FROM unnest(ARRAY['sec_db', 'sec_super', 'sec_nopw', 'sec_health', 'sec_rw']) d;
 REVOKE CREATE ON SCHEMA public FROM sec_user, sec_admin;
 REVOKE USAGE ON FOREIGN DATA WRAPPER grant_fdw FROM sec_user, sec_admin;
-DROP ROLE sec_user, sec_admin;
+DROP ROLE sec_user, sec_admin, sec_stats, sec_other;

@@ -254,6 +254,7 @@ static char *my_commit_position(GrantRemote *remote);
 static bool my_caught_up(GrantRemote *remote, const char *position, int wait_ms);
 static char *my_single_value(GrantRemote *remote, const char *sql);
 static int64 my_lag_ms(GrantRemote *remote);
+static int	my_connect_failure_errcode(unsigned int errnum);
 
 /* connections */
 static void params_save(MyConnParams *p, const GrantEndpoint *ep,
@@ -553,7 +554,7 @@ my_connect(const GrantEndpoint *ep, const char *user, const char *password,
 							   remote->params.socket,
 							   CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL)
 			ereport(ERROR,
-					(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
+					(errcode(my_connect_failure_errcode(mysql_errno(remote->conn))),
 					 errmsg("could not connect to grant endpoint \"%s\"", label),
 					 errdetail_internal("%s", mysql_error(remote->conn))));
 		remote->thread_id = mysql_thread_id(remote->conn);
@@ -1067,6 +1068,43 @@ map_sqlstate(unsigned int errnum, const char *sqlstate)
 		return MAKE_SQLSTATE(sqlstate[0], sqlstate[1], sqlstate[2],
 							 sqlstate[3], sqlstate[4]);
 	return ERRCODE_FDW_ERROR;
+}
+
+/*
+ * The SQLSTATE of a failed mysql_real_connect, which connection.c reads to
+ * tell one identity's failure from the endpoint's: 08001 only when the
+ * server could not be reached or takes no connection from anyone (too
+ * many connections, shutting down, this host blocked); 28000 when it
+ * refused these credentials; 08004 for any other refusal of this one
+ * connection (an account's TLS or plugin requirement, its database).
+ */
+static int
+my_connect_failure_errcode(unsigned int errnum)
+{
+	switch (errnum)
+	{
+		case CR_CONNECTION_ERROR:
+		case CR_CONN_HOST_ERROR:
+		case CR_UNKNOWN_HOST:
+		case CR_SERVER_GONE_ERROR:
+		case CR_SERVER_HANDSHAKE_ERR:
+		case CR_SERVER_LOST:
+		case CR_SERVER_LOST_EXTENDED:
+		case 1040:				/* ER_CON_COUNT_ERROR */
+		case 1053:				/* ER_SERVER_SHUTDOWN */
+		case 1129:				/* ER_HOST_IS_BLOCKED */
+		case 1130:				/* ER_HOST_NOT_PRIVILEGED */
+			return ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION;
+		case 1044:				/* ER_DBACCESS_DENIED_ERROR */
+		case 1045:				/* ER_ACCESS_DENIED_ERROR */
+		case 1251:				/* ER_NOT_SUPPORTED_AUTH_MODE */
+		case 1698:				/* ER_ACCESS_DENIED_NO_PASSWORD_ERROR */
+		case 1862:				/* ER_MUST_CHANGE_PASSWORD_LOGIN */
+		case 4151:				/* ER_ACCOUNT_HAS_BEEN_LOCKED */
+			return ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
+		default:
+			return ERRCODE_SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION;
+	}
 }
 
 /* raise the error in the handle; the remote's text is the message */

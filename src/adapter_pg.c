@@ -226,6 +226,7 @@ static int	connect_timeout_ms(const char *const *keywords,
 static char *pg_commit_position(GrantRemote *remote);
 static bool pg_caught_up(GrantRemote *remote, const char *position, int wait_ms);
 static int64 pg_lag_ms(GrantRemote *remote);
+static int	pg_connect_failure_errcode(const PGconn *conn);
 static char *single_value(GrantRemote *remote, const char *sql, int nparams,
 						  const char *const *values);
 static void queue_commit(GrantRemote *remote);
@@ -404,11 +405,13 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	{
 		char	   *msg = conn == NULL ? pstrdup("out of memory") :
 			timed_out ? pstrdup("timeout expired") : pchomp(PQerrorMessage(conn));
+		int			sqlstate = timed_out ? ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION :
+			pg_connect_failure_errcode(conn);
 
 		if (conn)
 			PQfinish(conn);
 		ereport(ERROR,
-				(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
+				(errcode(sqlstate),
 				 errmsg("could not connect to grant endpoint \"%s\"", label),
 				 errdetail_internal("%s", msg)));
 	}
@@ -1879,6 +1882,22 @@ static void
 pg_quote_literal(StringInfo buf, const char *value)
 {
 	grant_pg_append_literal(buf, value);
+}
+
+/*
+ * The SQLSTATE of a failed connection attempt, which connection.c reads to
+ * tell one identity's failure from the endpoint's.  A remote that asked for
+ * a password was reached and is refusing these credentials (or what comes
+ * after them: the database, the role's connection limit): 28000, about
+ * this user alone.  Otherwise it could not be reached: 08001.
+ */
+static int
+pg_connect_failure_errcode(const PGconn *conn)
+{
+	if (conn != NULL &&
+		(PQconnectionNeedsPassword(conn) || PQconnectionUsedPassword(conn)))
+		return ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
+	return ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION;
 }
 
 /*

@@ -136,6 +136,7 @@ static void close_idle_connections(void);
 static void idle_timer_handler(void);
 static void connection_exit(int code, Datum arg);
 static void check_endpoint_limit(GrantConnection *entry, const GrantEndpoint *ep);
+static bool connect_failure_is_endpoints(int sqlerrcode);
 static void open_connection(GrantConnection *entry, ForeignServer *server,
 							Oid userid, const GrantEndpoint *ep);
 static void close_connection(GrantConnection *entry);
@@ -274,12 +275,40 @@ grant_connection_read_only(GrantConnection *conn)
 }
 
 /*
+ * Does a failed connection attempt show that the endpoint itself cannot
+ * serve, for every user: unreachable, timed out, or not accepting
+ * connections (starting up, shutting down)?  Only such a failure marks it
+ * down.  A remote that refused this identity (class 28: wrong password,
+ * unknown user, no pg_hba entry; 08004: reached, and refused this
+ * connection) or a connection refused before it was tried ("password is
+ * required", 2F003) is about one user: marking the endpoint down would let
+ * any user with a wrong password shun it for everyone.  The adapters raise
+ * their connection failures with these codes.
+ */
+static bool
+connect_failure_is_endpoints(int sqlerrcode)
+{
+	switch (sqlerrcode)
+	{
+		case ERRCODE_CONNECTION_EXCEPTION:
+		case ERRCODE_CONNECTION_DOES_NOT_EXIST:
+		case ERRCODE_CONNECTION_FAILURE:
+		case ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION:
+		case ERRCODE_CANNOT_CONNECT_NOW:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
  * The connection for (server, user, endpoint), connected, without starting
  * a remote transaction on it: the router asks replicas for their position
  * through it before choosing one.  A connection that cannot be opened
- * marks the endpoint down; with error != NULL the failure is returned
- * there (palloc'd message) instead of raised, so another endpoint can
- * serve.  Errors other than connection failures are always raised.
+ * for a reason that is the endpoint's marks it down; with error != NULL
+ * such a failure is returned there (palloc'd message) instead of raised,
+ * so another endpoint can serve.  Other errors, a refused identity among
+ * them, are always raised.
  */
 GrantConnection *
 grant_probe_connection(ForeignServer *server, Oid userid,
@@ -335,7 +364,7 @@ grant_probe_connection(ForeignServer *server, Oid userid,
 
 			MemoryContextSwitchTo(oldcxt);
 			edata = CopyErrorData();
-			if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_CONNECTION_EXCEPTION)
+			if (!connect_failure_is_endpoints(edata->sqlerrcode))
 				PG_RE_THROW();
 			grant_health_mark_down(ep, edata->detail ? edata->detail : edata->message);
 			if (error == NULL)

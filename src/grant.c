@@ -8,6 +8,13 @@
  * time (never baked into a plan), so prepared statements and cached
  * PL/pgSQL plans follow a later SET.
  *
+ * A user's SET must not be a lever over other users: a setting whose effect
+ * reaches beyond the session (the server log, the remote connections an
+ * administrator budgets for) is PGC_SUSET; the others act on the session's
+ * own statements only, and where they read shared state (health.c's
+ * down-marks and lags) each backend applies its own value to facts, never
+ * stores its value for the others.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -100,7 +107,9 @@ _PG_init(void)
 
 	DefineCustomIntVariable("grant.down_retry_interval",
 							"How long a reader whose connection failed is left out.",
-							"After this interval the next statement tries it again.",
+							"After this interval the next statement tries it again.  Each "
+							"session applies its own value to the time of the failure, so a "
+							"user's setting shuns an endpoint for that user only.",
 							&grant_down_retry_interval,
 							10000, 0, INT_MAX,
 							PGC_USERSET,
@@ -109,7 +118,9 @@ _PG_init(void)
 
 	DefineCustomIntVariable("grant.health_check_interval",
 							"How long a measured replica lag is trusted before it is measured again.",
-							NULL,
+							"Each session applies its own value to the time of the shared "
+							"measurement: it decides how often this session measures, nobody "
+							"else's.",
 							&grant_health_check_interval,
 							1000, 0, INT_MAX,
 							PGC_USERSET,
@@ -119,10 +130,12 @@ _PG_init(void)
 	DefineCustomIntVariable("grant.idle_timeout",
 							"Closes remote connections unused for longer than this.",
 							"Only connections without a remote transaction are closed, when a "
-							"transaction ends or while the session is idle; 0 keeps them open.",
+							"transaction ends or while the session is idle; 0 keeps them open.  "
+							"Superusers only: idle sessions hold connection slots of remotes "
+							"that every user shares (grant_fdw.disconnect() closes a session's own at once).",
 							&grant_idle_timeout,
 							600000, 0, INT_MAX,
-							PGC_USERSET,
+							PGC_SUSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
 
@@ -140,10 +153,12 @@ _PG_init(void)
 
 	DefineCustomIntVariable("grant.max_connections_per_endpoint",
 							"Most remote connections one backend opens to one endpoint.",
-							"A statement that would open more fails; 0 sets no limit.",
+							"A statement that would open more fails; 0 sets no limit.  "
+							"Superusers only: the limit budgets connection slots of remotes "
+							"that every user shares.",
 							&grant_max_connections_per_endpoint,
 							0, 0, INT_MAX,
-							PGC_USERSET,
+							PGC_SUSET,
 							0,
 							NULL, NULL, NULL);
 

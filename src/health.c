@@ -11,8 +11,19 @@
  * number of slots, keyed by adapter and endpoint (host:port/dbname); an
  * endpoint that finds no free slot is simply never marked down.
  *
- * Invariant: nothing stored here contains a password (keys are endpoint
- * labels, errors are the client library's connection messages).
+ * Invariants:
+ *	- Nothing stored here contains a password (keys are endpoint labels,
+ *	  errors are the client library's connection messages).
+ *	- What one user does weighs on the others only through facts about the
+ *	  endpoint: a mark records when a connection failed, and each backend
+ *	  leaves the endpoint out for its own grant.down_retry_interval after
+ *	  that, so nobody's setting shuns an endpoint for everyone; a lag is
+ *	  shared only when measured (a user who may not ask the replica stores
+ *	  nothing for those who may).  Which failures are about the endpoint,
+ *	  and not about one identity, connection.c decides.
+ *	- last_error may name a remote user and quote the remote's words: it
+ *	  is shown only to superusers and members of grant_admin or
+ *	  pg_read_all_stats; others see NULL.
  *
  *-------------------------------------------------------------------------
  */
@@ -21,8 +32,10 @@
 #include "common/hashfn.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "catalog/pg_authid.h"
 #include "miscadmin.h"
 #include "storage/lwlock.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -35,7 +48,7 @@
 typedef struct HealthEntry
 {
 	char		key[HEALTH_KEYLEN]; /* "" = free */
-	TimestampTz down_until;		/* 0: not down */
+	TimestampTz down_since;		/* last failed connection; 0: up since */
 	TimestampTz last_check;		/* last connection attempt or lag check */
 	TimestampTz lag_checked;	/* 0: lag never measured */
 	int64		lag_ms;			/* -1: unknown */
@@ -57,6 +70,8 @@ static HealthEntry *find_entry(HealthTable *table, const GrantEndpoint *ep,
 static void make_key(const GrantEndpoint *ep, char *key);
 static void lock_table(HealthTable *table, LWLockMode mode);
 static void unlock_table(HealthTable *table);
+static bool down_now(const HealthEntry *entry, TimestampTz now);
+static bool may_see_errors(void);
 
 static GrantSharedTable health = {
 	"grant endpoint health", "grant_health", health_size, health_init
@@ -145,7 +160,19 @@ find_entry(HealthTable *table, const GrantEndpoint *ep, bool create)
 	return NULL;
 }
 
-/* is the endpoint marked down (and its retry interval not over)? */
+/*
+ * Did a connection fail less than this backend's grant.down_retry_interval
+ * ago, with no success since?
+ */
+static bool
+down_now(const HealthEntry *entry, TimestampTz now)
+{
+	return entry->down_since != 0 &&
+		TimestampTzPlusMilliseconds(entry->down_since,
+									grant_down_retry_interval) > now;
+}
+
+/* is the endpoint marked down (and this backend's retry interval not over)? */
 bool
 grant_health_is_down(const GrantEndpoint *ep)
 {
@@ -155,16 +182,16 @@ grant_health_is_down(const GrantEndpoint *ep)
 
 	lock_table(table, LW_SHARED);
 	entry = find_entry(table, ep, false);
-	if (entry && entry->down_until != 0 &&
-		entry->down_until > GetCurrentTimestamp())
-		down = true;
+	if (entry)
+		down = down_now(entry, GetCurrentTimestamp());
 	unlock_table(table);
 	return down;
 }
 
 /*
- * A connection to the endpoint failed: no statement tries it again before
- * grant.down_retry_interval has passed.
+ * A connection to the endpoint failed (for a reason that is the endpoint's,
+ * see connection.c): no statement of a backend tries it again before that
+ * backend's grant.down_retry_interval has passed.
  */
 void
 grant_health_mark_down(const GrantEndpoint *ep, const char *error)
@@ -177,7 +204,7 @@ grant_health_mark_down(const GrantEndpoint *ep, const char *error)
 	entry = find_entry(table, ep, true);
 	if (entry)
 	{
-		entry->down_until = TimestampTzPlusMilliseconds(now, grant_down_retry_interval);
+		entry->down_since = now;
 		entry->last_check = now;
 		entry->failures++;
 		strlcpy(entry->last_error, error ? error : "", HEALTH_ERRLEN);
@@ -196,7 +223,7 @@ grant_health_mark_up(const GrantEndpoint *ep)
 	entry = find_entry(table, ep, true);
 	if (entry)
 	{
-		entry->down_until = 0;
+		entry->down_since = 0;
 		entry->last_check = GetCurrentTimestamp();
 	}
 	unlock_table(table);
@@ -222,12 +249,18 @@ grant_health_recent_lag(const GrantEndpoint *ep, int max_age_ms)
 	return lag;
 }
 
+/*
+ * Record a measured lag; an unknown one (-1: not a replica, or the user
+ * may not ask) is not recorded, so that it stands for nobody else.
+ */
 void
 grant_health_set_lag(const GrantEndpoint *ep, int64 lag_ms)
 {
 	HealthTable *table = health_table();
 	HealthEntry *entry;
 
+	if (lag_ms < 0)
+		return;
 	lock_table(table, LW_EXCLUSIVE);
 	entry = find_entry(table, ep, true);
 	if (entry)
@@ -239,8 +272,26 @@ grant_health_set_lag(const GrantEndpoint *ep, int64 lag_ms)
 }
 
 /*
- * grant_fdw.health(): every registered endpoint with what is known of it.
- * Never a password.
+ * May the current user read last_error?  It may name another user's
+ * remote identity and quote what the remote said of it, so, as
+ * pg_stat_activity does with other sessions' queries: superusers, members
+ * of pg_read_all_stats and the registry's administrators (grant_admin).
+ */
+static bool
+may_see_errors(void)
+{
+	Oid			admin;
+
+	if (has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS))
+		return true;
+	admin = get_role_oid("grant_admin", true);
+	return OidIsValid(admin) && has_privs_of_role(GetUserId(), admin);
+}
+
+/*
+ * grant_fdw.health(): every registered endpoint with what is known of it,
+ * its status as this backend's grant.down_retry_interval sees it.  Never a
+ * password; last_error only for may_see_errors().
  */
 PG_FUNCTION_INFO_V1(grant_health);
 
@@ -252,6 +303,7 @@ grant_health(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	HealthTable *table = health_table();
 	TimestampTz now = GetCurrentTimestamp();
+	bool		show_errors = may_see_errors();
 
 	InitMaterializedSRF(fcinfo, 0);
 	endpoints = grant_registry_all_endpoints();
@@ -279,11 +331,11 @@ grant_health(PG_FUNCTION_ARGS)
 		values[4] = CStringGetTextDatum(grant_adapter_name(ep->adapter));
 		if (!known || copy.last_check == 0)
 			values[5] = CStringGetTextDatum("unknown");
-		else if (copy.down_until != 0 && copy.down_until > now)
+		else if (down_now(&copy, now))
 			values[5] = CStringGetTextDatum("down");
 		else
 			values[5] = CStringGetTextDatum("up");
-		if (known && copy.last_error[0] != '\0')
+		if (known && show_errors && copy.last_error[0] != '\0')
 			values[6] = CStringGetTextDatum(copy.last_error);
 		else
 			nulls[6] = true;

@@ -24,9 +24,9 @@
  *	                                  connect_timeout, ... (pg_libpq_options)
  *	server        MySQL parameters    registry-less MySQL: charset, ssl-mode,
  *	                                  ... (as in a mysql:// URL, see url.c)
- *	                                  sslcert, sslkey, passfile, service,
- *	                                  ssl-cert, ssl-key, socket: superusers
- *	                                  only (superuser_only_options)
+ *	                                  non-superusers only those of
+ *	                                  pg_options_for_everyone and
+ *	                                  mysql_options_for_everyone
  *	server        fetch_size          rows fetched per round trip (> 0)
  *	server        batch_size          rows sent per remote INSERT (> 0)
  *	server        updatable           whether tables accept INSERT, UPDATE,
@@ -60,11 +60,15 @@
  *	- Server options are readable by everyone (pg_foreign_server), so a
  *	  password or other secret is refused there; it belongs in a user
  *	  mapping or the registry.  No error here prints a secret's value.
- *	- What would let a user borrow the local server's own identity is
- *	  refused to non-superusers when it is set, wherever it is set: the
- *	  options of superuser_only_options (in server options, in a server's
- *	  url, in a URL registered by a grant_admin member), a MySQL endpoint
- *	  reached through a Unix socket, password_required 'false'.
+ *	- A non-superuser sets only whitelisted connection options, wherever
+ *	  they are set (in server options, in a server's url, in a URL
+ *	  registered by a grant_admin member); what would let a user borrow
+ *	  the local server's own identity is off the list, and so are a MySQL
+ *	  endpoint reached through a Unix socket and password_required
+ *	  'false'.
+ *	- libpq's "options" sets run-time settings only, never one the adapter
+ *	  pins on the remote session (pinned_remote_settings), not even for a
+ *	  superuser; a non-superuser only those of remote_settings_for_everyone.
  *	- A server naming a registry database uses the registry's credentials,
  *	  so only those who may administer the registry may create or alter one.
  *	- One endpoint is one host: a list of hosts is refused, so the
@@ -74,6 +78,8 @@
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <ctype.h>
 
 #include "access/reloptions.h"
 #include "catalog/pg_foreign_data_wrapper.h"
@@ -155,7 +161,7 @@ static const GrantOption grant_options[] = {
 /*
  * libpq keywords a registry-less PostgreSQL server may set.  Left out:
  * credentials (user mapping) and client_encoding and replication (grant's
- * business).  Some are for superusers only: see superuser_only_options.
+ * business).  Non-superusers may set only those of pg_options_for_everyone.
  */
 static const GrantOption pg_libpq_options[] = {
 	{"application_name", ForeignServerRelationId, OPT_TEXT, OPT_ENDPOINT},
@@ -193,17 +199,55 @@ static const char *const secret_options[] = {
 };
 
 /*
- * Connection options only a superuser may set, wherever they appear.  Each
- * makes the local server present a credential of its own OS user, or read
- * one from a file of that user's choosing: a client certificate and its key
- * (and the key's passphrase, useless without one), a password file, a
- * service file (which may name all of these), and for MySQL a Unix socket,
- * where the unix_socket plugin authenticates the local OS user whatever
- * password is sent.
+ * Connection options a non-superuser may set: a whitelist, so that a
+ * keyword a newer client library brings is a superuser's until it has been
+ * classified here.  Each only tunes the transport (timeouts, keepalives),
+ * makes it safer (TLS verification against a CA or CRL, channel binding)
+ * or is inert (application_name: grant sets its own).  Left out, among
+ * others: what makes the local server present a credential of its own OS
+ * user or read one from a file of the caller's choosing (sslcert, sslkey,
+ * sslpassword, passfile, service; for MySQL ssl-cert, ssl-key,
+ * ssl-passphrase and socket, where the unix_socket plugin authenticates the
+ * local OS user whatever password is sent), and what sends the local
+ * server's Kerberos credentials or ticket elsewhere (gssencmode,
+ * krbsrvname, gsslib, and hostaddr, which connects to another address than
+ * the host the ticket and certificate are checked for).  "options" is
+ * checked further, for everyone: see check_remote_settings.
  */
-static const char *const superuser_only_options[] = {
-	"sslcert", "sslkey", "sslpassword", "passfile", "service",
-	"ssl-cert", "ssl-key", "ssl-passphrase", "socket", NULL
+static const char *const pg_options_for_everyone[] = {
+	"application_name", "channel_binding", "connect_timeout", "keepalives",
+	"keepalives_count", "keepalives_idle", "keepalives_interval", "options",
+	"ssl_max_protocol_version", "ssl_min_protocol_version", "sslcompression",
+	"sslcrl", "sslcrldir", "sslmode", "sslrootcert", "sslsni",
+	"target_session_attrs", "tcp_user_timeout", NULL
+};
+
+static const char *const mysql_options_for_everyone[] = {
+	"charset", "compress", "connect_timeout", "read_timeout", "write_timeout",
+	"ssl-mode", "ssl-ca", "ssl-capath", "ssl-cipher", "ssl-crl",
+	"tls-version", NULL
+};
+
+/*
+ * Settings the PostgreSQL adapter pins on every remote session (its
+ * SESSION_SETTINGS_OPTIONS and TRANSACTION_SETTINGS_SQL): the deparser and
+ * the value output rely on them, so the libpq "options" of a server or URL
+ * may not set them, not even a superuser's.  Lower case, '_' for '-'.
+ */
+static const char *const pinned_remote_settings[] = {
+	"datestyle", "extra_float_digits", "intervalstyle", "search_path",
+	"standard_conforming_strings", "timezone", NULL
+};
+
+/*
+ * Run-time settings a non-superuser may put in "options" (-c name=value):
+ * the session's own limits and memory, nothing that changes how the
+ * remote reads or prints a value.  Lower case.
+ */
+static const char *const remote_settings_for_everyone[] = {
+	"idle_in_transaction_session_timeout", "idle_session_timeout", "jit",
+	"lock_timeout", "maintenance_work_mem", "statement_timeout",
+	"temp_buffers", "work_mem", NULL
 };
 
 PG_FUNCTION_INFO_V1(grant_fdw_validator);
@@ -218,6 +262,10 @@ static bool server_adapter_from_options(List *options, GrantAdapterKind *kind);
 static bool names_match(const char *a, const char *b);
 static GrantEndpoint *endpoint_from_options(List *options, const char *name);
 static bool may_use_registry(void);
+static bool name_in_list(const char *name, const char *const *list);
+static void check_remote_settings(const char *options);
+static char *next_backend_arg(const char **p);
+static void check_remote_setting(const char *arg);
 
 /*
  * grant_fdw.grant_fdw_validator(text[], oid): check the options of a
@@ -388,41 +436,151 @@ may_use_registry(void)
 }
 
 /*
- * Refuse to a non-superuser an endpoint that could borrow the local
- * server's identity: one with a superuser-only option, or a MySQL
- * endpoint reached through a Unix socket (the client library takes one
- * for host "localhost" or no host).  Called when an endpoint is defined:
- * by the validator for a registry-less server and by
+ * Refuse what the caller may not put in an endpoint: to everyone, an
+ * "options" that sets a pinned remote setting; to a non-superuser, a
+ * connection option off the whitelist of its adapter, and a MySQL endpoint
+ * reached through a Unix socket (the client library takes one for host
+ * "localhost" or no host).  Called when an endpoint is defined: by the
+ * validator for a registry-less server and by
  * grant_fdw.establish_connection for a registered URL.
  */
 void
 grant_check_endpoint_privileges(const GrantEndpoint *ep)
 {
 	ListCell   *lc;
-
-	if (superuser())
-		return;
+	bool		su = superuser();
 
 	foreach(lc, ep->options)
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
+		bool		mysql = ep->adapter == GRANT_ADAPTER_MYSQL;
 
-		if (grant_option_is_superuser_only(def->defname))
+		if (!mysql && strcmp(def->defname, "options") == 0)
+			check_remote_settings(defGetString(def));
+		if (su)
+			continue;
+		if (!name_in_list(def->defname, mysql ? mysql_options_for_everyone :
+						  pg_options_for_everyone))
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("only a superuser may set connection option \"%s\"",
 							def->defname),
-					 errdetail("The option makes the local server present a credential of its own operating system user."),
+					 errdetail("Non-superusers may set only the options that tune or secure the transport listed in docs/SECURITY.md."),
 					 errhint("Ask a superuser to create the server or register the endpoint.")));
 	}
 
-	if (ep->adapter == GRANT_ADAPTER_MYSQL &&
+	if (!su && ep->adapter == GRANT_ADAPTER_MYSQL &&
 		(ep->host == NULL || pg_strcasecmp(ep->host, "localhost") == 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("only a superuser may connect to MySQL through a Unix socket"),
 				 errdetail("MySQL takes a socket for host \"localhost\" or no host, and may authenticate the local server's operating system user there whatever password is sent."),
 				 errhint("Give the host as an address, such as 127.0.0.1.")));
+}
+
+/*
+ * Check libpq's "options" as the remote backend will read it: arguments
+ * split at white space, a backslash taking the next character literally.
+ * Only run-time settings are accepted (-c name=value, -cname=value,
+ * --name=value), never another switch (-e alone would change DateStyle),
+ * and none of pinned_remote_settings; a non-superuser may set only those
+ * of remote_settings_for_everyone.
+ */
+static void
+check_remote_settings(const char *options)
+{
+	const char *p = options;
+	char	   *arg;
+
+	while ((arg = next_backend_arg(&p)) != NULL)
+	{
+		if (strcmp(arg, "-c") == 0)
+		{
+			arg = next_backend_arg(&p);
+			if (arg == NULL)
+				arg = "";
+		}
+		else if (strncmp(arg, "-c", 2) == 0)
+			arg += 2;
+		else if (strncmp(arg, "--", 2) == 0)
+			arg += 2;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("connection option \"options\" may only set run-time settings"),
+					 errdetail("\"%s\" is not of the form -c name=value or --name=value.", arg)));
+		check_remote_setting(arg);
+	}
+}
+
+/* one "name=value" of check_remote_settings */
+static void
+check_remote_setting(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char	   *name;
+	char	   *c;
+
+	if (eq == NULL || eq == arg)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("connection option \"options\" may only set run-time settings"),
+				 errdetail("\"%s\" is not of the form -c name=value or --name=value.", arg)));
+	/* as the backend reads it: '-' is '_', and names ignore case */
+	name = pnstrdup(arg, eq - arg);
+	for (c = name; *c; c++)
+		*c = (*c == '-') ? '_' : pg_tolower((unsigned char) *c);
+
+	if (name_in_list(name, pinned_remote_settings))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("connection option \"options\" must not set \"%s\"", name),
+				 errdetail("grant pins it on every remote session: the SQL grant sends and the values it reads depend on it.")));
+	if (!superuser() && !name_in_list(name, remote_settings_for_everyone))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("only a superuser may set \"%s\" in connection option \"options\"", name),
+				 errdetail("Non-superusers may set there only the session's own limits and memory, listed in docs/SECURITY.md.")));
+	pfree(name);
+}
+
+/*
+ * The next argument of an options string, palloc'd, with its escapes
+ * resolved (as the backend's pg_split_opts does); NULL at the end.
+ */
+static char *
+next_backend_arg(const char **p)
+{
+	StringInfoData buf;
+	const char *s = *p;
+
+	while (*s && isspace((unsigned char) *s))
+		s++;
+	if (*s == '\0')
+	{
+		*p = s;
+		return NULL;
+	}
+	initStringInfo(&buf);
+	while (*s && !isspace((unsigned char) *s))
+	{
+		if (*s == '\\' && s[1] != '\0')
+			s++;
+		appendStringInfoChar(&buf, *s++);
+	}
+	*p = s;
+	return buf.data;
+}
+
+static bool
+name_in_list(const char *name, const char *const *list)
+{
+	int			i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (names_match(name, list[i]))
+			return true;
+	return false;
 }
 
 /*
@@ -619,16 +777,15 @@ grant_option_is_secret(const char *name)
 	return false;
 }
 
-/* Whether only a superuser may set connection option name (see above). */
+/*
+ * Whether only a superuser may set connection option name: whether it is
+ * on neither adapter's whitelist (see above).
+ */
 bool
 grant_option_is_superuser_only(const char *name)
 {
-	int			i;
-
-	for (i = 0; superuser_only_options[i] != NULL; i++)
-		if (names_match(name, superuser_only_options[i]))
-			return true;
-	return false;
+	return !name_in_list(name, pg_options_for_everyone) &&
+		!name_in_list(name, mysql_options_for_everyone);
 }
 
 /* The string value of option name in a DefElem list, or NULL. */
