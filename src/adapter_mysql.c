@@ -115,14 +115,17 @@
 #define MY_ER_PARSE_ERROR		1064
 
 /*
- * Time allowed to read what a connection still owes outside an error
- * (before a new transaction; interruptible) and for an XA ROLLBACK in an
- * abort callback.
+ * Time allowed to read what a connection still owes before a new
+ * transaction (the wait is interruptible).
  */
 #define CLEANUP_TIMEOUT_MS		30000
 /* the cancel connection, connect and KILL QUERY together */
 #define CANCEL_TIMEOUT_MS		400
-/* after a KILL QUERY the server answered: the killed statement's answer */
+/*
+ * After a KILL QUERY the server answered: the killed statement's answer;
+ * also the XA END and XA ROLLBACK of an abort callback.  A server slower
+ * than that loses the connection, which rolls its work back as well.
+ */
 #define CANCEL_DRAIN_MS			500
 #define CANCEL_CONNECT_TIMEOUT	1
 #define DEFAULT_CONNECT_TIMEOUT 10
@@ -1754,16 +1757,17 @@ xa_statement(GrantRemote *remote, const char *sql, bool rolled_back_ok)
 }
 
 /*
- * Run one statement now, within the cleanup time limit, for an abort
- * callback: 0 when it succeeded, its MySQL error number when it failed,
- * -1 when the connection is lost or out of step (then marked broken).
+ * Run one statement now, for an abort callback (interrupts held), within
+ * CANCEL_DRAIN_MS: 0 when it succeeded, its MySQL error number when it
+ * failed, -1 when the connection is lost, out of step or too slow (then
+ * marked broken; closing it rolls back an XA transaction not prepared).
  * Never raises.  Nothing may be owed.
  */
 static int
 run_quietly(GrantRemote *remote, const char *sql)
 {
 	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-													   CLEANUP_TIMEOUT_MS);
+													   CANCEL_DRAIN_MS);
 	MemoryContext oldcxt = CurrentMemoryContext;
 	volatile int result = -1;
 
