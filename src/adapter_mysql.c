@@ -37,10 +37,20 @@
  * Rows stream with mysql_use_result, so memory stays bounded; when another
  * statement needs the connection while one streams, the rest of its rows
  * is read into a tuplestore (spilling to disk beyond work_mem) and served
- * from there.  Every wait uses the non-blocking API and WaitLatchOrSocket,
- * so query cancel and statement_timeout interrupt it; abort_cleanup then
- * sends KILL QUERY on a second, short-lived connection and completes the
- * interrupted call, or the connection is dropped.
+ * from there.  Every wait, connecting included, uses the non-blocking API
+ * and WaitLatchOrSocket, so query cancel, statement_timeout and terminate
+ * interrupt it.  abort_cleanup, where interrupts are held, then sends KILL
+ * QUERY on a second, short-lived connection (same user, same transport
+ * rules) and completes the interrupted call; every wait there is bounded
+ * (CANCEL_TIMEOUT_MS, CANCEL_DRAIN_MS) and ends at once when the backend
+ * is terminating.  A server that does not answer the cancel in time is
+ * taken for hung and the connection is dropped: well under a second.
+ *
+ * The connection is opened with CLIENT_MULTI_STATEMENTS for grant's own
+ * batches.  Text a user wrote (query_single: execute(), query()) is sent
+ * alone with the server's multi-statement option turned off, so that the
+ * server itself refuses a second statement in it; the option is turned
+ * back on only when a batch of several statements is sent next.
  *
  * This is the only file that includes mysql.h.
  *
@@ -49,6 +59,7 @@
 #include "postgres.h"
 
 #include <poll.h>
+#include <unistd.h>
 
 /*
  * mysql.h declares list helpers (list_length, list_delete, list_free...)
@@ -80,6 +91,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "pgstat.h"
+#include "storage/ipc.h"
 #include "storage/latch.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -99,8 +111,23 @@
  */
 #define MY_ER_XA_RBROLLBACK		1402
 
-/* seconds allowed to bring a connection back to idle after an error */
+/* ER_PARSE_ERROR: what the server answers to a second statement */
+#define MY_ER_PARSE_ERROR		1064
+
+/*
+ * Time allowed to read what a connection still owes before a new
+ * transaction (the wait is interruptible).
+ */
 #define CLEANUP_TIMEOUT_MS		30000
+/* the cancel connection, connect and KILL QUERY together */
+#define CANCEL_TIMEOUT_MS		400
+/*
+ * After a KILL QUERY the server answered: the killed statement's answer;
+ * also the XA END and XA ROLLBACK of an abort callback.  A server slower
+ * than that loses the connection, which rolls its work back as well.
+ */
+#define CANCEL_DRAIN_MS			500
+#define CANCEL_CONNECT_TIMEOUT	1
 #define DEFAULT_CONNECT_TIMEOUT 10
 
 /* what a saved connection needs to open the cancel connection */
@@ -113,6 +140,7 @@ typedef struct MyConnParams
 	char	   *socket;
 	int			port;
 	unsigned int connect_timeout;
+	bool		password_required;	/* TCP and password methods only */
 	int			nopts;
 	char	  **optnames;		/* TLS and timeout parameters, malloc'd */
 	char	  **optvalues;
@@ -135,7 +163,8 @@ typedef enum NbOp
 	NB_NEXT_RESULT,
 	NB_FETCH_ROW,
 	NB_FREE_RESULT,
-	NB_STORE_RESULT
+	NB_STORE_RESULT,
+	NB_SET_OPTION
 } NbOp;
 
 typedef struct NbCall
@@ -149,6 +178,7 @@ typedef struct NbCall
 	my_bool		bret;
 	MYSQL_ROW	row;
 	MYSQL_RES  *rret;
+	enum enum_mysql_set_option option;	/* NB_SET_OPTION */
 } NbCall;
 
 /* a named statement: MySQL gets its text each time */
@@ -164,7 +194,9 @@ struct GrantRemote
 	char	   *label;			/* malloc'd, never a password */
 	MyConnParams params;
 	unsigned long thread_id;
+	bool		connecting;		/* mysql_real_connect not completed */
 	bool		broken;
+	bool		multi_off;		/* the server refuses multi-statement text */
 	bool		xact_sent;		/* the open remote transaction reached the
 								 * server */
 	char		xa_gid[GRANT_GID_SIZE];	/* the open remote transaction is
@@ -240,6 +272,7 @@ static char *xa_data_gid(const char *data);
 static GrantRemoteQuery *my_query(GrantRemote *remote, const char *sql,
 								  const char *stmt_name, int nparams,
 								  const char *const *values, bool binary);
+static GrantRemoteQuery *my_query_single(GrantRemote *remote, const char *sql);
 static bool my_next_row(GrantRemoteQuery *query, char **values, int *lengths,
 						int ncols);
 static int	my_nfields(GrantRemoteQuery *query);
@@ -248,6 +281,7 @@ static uint64 my_rows_affected(GrantRemoteQuery *query);
 static void my_close(GrantRemoteQuery *query);
 static bool my_abort_cleanup(GrantRemote *remote);
 static void my_cancel(GrantRemote *remote);
+static bool send_kill(GrantRemote *remote);
 static void my_quote_identifier(StringInfo buf, const char *ident);
 static void my_quote_literal(StringInfo buf, const char *value);
 static char *my_commit_position(GrantRemote *remote);
@@ -258,17 +292,26 @@ static int	my_connect_failure_errcode(unsigned int errnum);
 
 /* connections */
 static void params_save(MyConnParams *p, const GrantEndpoint *ep,
-						const char *user, const char *password);
+						const char *user, const char *password,
+						bool password_required);
 static void params_free(MyConnParams *p);
 static char *params_apply(MYSQL *conn, const MyConnParams *p);
+static bool password_rules(MYSQL *conn, const MyConnParams *p);
 static char *xstrdup(const char *s);
+static void connect_handle(GrantRemote *remote);
+static void close_handle(MYSQL *conn, bool abandoned, bool connecting);
 static void session_setup(GrantRemote *remote);
+static void set_multi(GrantRemote *remote, bool on);
 
 /* non-blocking calls */
 static int	nb_step(GrantRemote *remote, int ready);
-static bool nb_run(GrantRemote *remote, NbOp op, TimestampTz deadline);
-static bool nb_finish(GrantRemote *remote, TimestampTz deadline);
-static int	wait_socket(GrantRemote *remote, int status, TimestampTz deadline);
+static bool nb_run(GrantRemote *remote, NbOp op, TimestampTz deadline,
+				   bool interruptible);
+static bool nb_finish(GrantRemote *remote, TimestampTz deadline,
+					  bool interruptible);
+static int	wait_socket(MYSQL *conn, int status, TimestampTz deadline,
+						bool interruptible);
+static bool terminating(void);
 
 /* batches */
 static void item_push(MyItem **items, int *n, int *cap, const char *sql,
@@ -277,9 +320,15 @@ static void items_clear(MyItem *items, int *n);
 static void send_batch(GrantRemote *remote, const char *sql, bool silent,
 					   bool is_query);
 static bool read_header(GrantRemote *remote, TimestampTz deadline,
-						bool *failed);
+						bool interruptible, bool *failed);
+static bool header_result(GrantRemote *remote, bool first, bool *failed);
 static void drain_owed(GrantRemote *remote, bool until_query);
-static bool drain_quietly(GrantRemote *remote, TimestampTz deadline);
+static bool drain_quietly(GrantRemote *remote, TimestampTz deadline,
+						  bool interruptible);
+static bool finish_interrupted(GrantRemote *remote, TimestampTz deadline,
+							   bool interruptible);
+static bool skip_result(GrantRemote *remote, TimestampTz deadline,
+						bool interruptible);
 static void raise_remote_error(GrantRemote *remote, const char *sql)
 			pg_attribute_noreturn();
 static void report_connection_lost(GrantRemote *remote) pg_attribute_noreturn();
@@ -318,6 +367,7 @@ const GrantAdapter grant_mysql_adapter = {
 	.finish_prepared = my_finish_prepared,
 	.list_prepared = my_list_prepared,
 	.query = my_query,
+	.query_single = my_query_single,
 	.next_row = my_next_row,
 	.nfields = my_nfields,
 	.column_type = my_column_type,
@@ -360,7 +410,7 @@ xstrdup(const char *s)
 /* keep what connecting needs, malloc'd, for this and the cancel connection */
 static void
 params_save(MyConnParams *p, const GrantEndpoint *ep, const char *user,
-			const char *password)
+			const char *password, bool password_required)
 {
 	ListCell   *lc;
 	int			n = 0;
@@ -371,6 +421,7 @@ params_save(MyConnParams *p, const GrantEndpoint *ep, const char *user,
 	p->dbname = xstrdup(ep->dbname);
 	p->port = ep->port > 0 ? ep->port : 3306;
 	p->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+	p->password_required = password_required;
 	p->optnames = calloc(Max(list_length(ep->options), 1), sizeof(char *));
 	p->optvalues = calloc(Max(list_length(ep->options), 1), sizeof(char *));
 	if (p->optnames == NULL || p->optvalues == NULL)
@@ -492,9 +543,30 @@ params_apply(MYSQL *conn, const MyConnParams *p)
 }
 
 /*
+ * Whoever must prove a password must not log in through a Unix socket
+ * (where MariaDB may accept the server's OS user whatever password is
+ * sent) nor by a method that sends no password.  false when the handle
+ * cannot be held to that.
+ */
+static bool
+password_rules(MYSQL *conn, const MyConnParams *p)
+{
+	unsigned int protocol = MYSQL_PROTOCOL_TCP;
+
+	if (!p->password_required)
+		return true;
+	return p->socket == NULL &&
+		mysql_optionsv(conn, MYSQL_OPT_PROTOCOL, &protocol) == 0 &&
+		mysql_optionsv(conn, MARIADB_OPT_RESTRICTED_AUTH,
+					   "mysql_native_password,client_ed25519,caching_sha2_password") == 0;
+}
+
+/*
  * Open a connection and pin the session settings the deparser relies on.
  * MySQL always authenticates, but an account may have an empty password:
- * a non-superuser must bring a non-empty one.
+ * a non-superuser must bring a non-empty one.  Connecting waits on the
+ * latch: cancel, statement_timeout and terminate interrupt it, and the
+ * handle is closed on the way out.
  */
 static GrantRemote *
 my_connect(const GrantEndpoint *ep, const char *user, const char *password,
@@ -518,7 +590,7 @@ my_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	PG_TRY();
 	{
 		remote->label = xstrdup(label);
-		params_save(&remote->params, ep, user, password);
+		params_save(&remote->params, ep, user, password, password_required);
 		remote->conn = mysql_init(NULL);
 		if (remote->conn == NULL)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
@@ -528,35 +600,13 @@ my_connect(const GrantEndpoint *ep, const char *user, const char *password,
 					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
 					 errmsg("invalid connection parameter for grant endpoint \"%s\"", label),
 					 errdetail("%s", bad)));
-
-		/*
-		 * Whoever must prove a password must not log in through a Unix
-		 * socket (where MariaDB may accept the server's OS user whatever
-		 * password is sent) nor by a method that sends no password.
-		 */
-		if (password_required)
-		{
-			unsigned int protocol = MYSQL_PROTOCOL_TCP;
-
-			if (remote->params.socket != NULL ||
-				mysql_optionsv(remote->conn, MYSQL_OPT_PROTOCOL, &protocol) != 0 ||
-				mysql_optionsv(remote->conn, MARIADB_OPT_RESTRICTED_AUTH,
-							   "mysql_native_password,client_ed25519,caching_sha2_password") != 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
-						 errmsg("password is required"),
-						 errdetail("Non-superusers connect to grant endpoint \"%s\" over TCP with password authentication only.",
-								   label)));
-		}
-		if (mysql_real_connect(remote->conn, remote->params.host,
-							   remote->params.user, remote->params.password,
-							   remote->params.dbname, remote->params.port,
-							   remote->params.socket,
-							   CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL)
+		if (!password_rules(remote->conn, &remote->params))
 			ereport(ERROR,
-					(errcode(my_connect_failure_errcode(mysql_errno(remote->conn))),
-					 errmsg("could not connect to grant endpoint \"%s\"", label),
-					 errdetail_internal("%s", mysql_error(remote->conn))));
+					(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
+					 errmsg("password is required"),
+					 errdetail("Non-superusers connect to grant endpoint \"%s\" over TCP with password authentication only.",
+							   label)));
+		connect_handle(remote);
 		remote->thread_id = mysql_thread_id(remote->conn);
 		session_setup(remote);
 	}
@@ -568,6 +618,72 @@ my_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	PG_END_TRY();
 	pfree(label);
 	return remote;
+}
+
+/*
+ * mysql_real_connect through the non-blocking API: the library's own
+ * timeouts (connect_timeout) come back as MYSQL_WAIT_TIMEOUT, and the whole
+ * handshake is bounded by connect_timeout as well.  Raises on failure;
+ * remote->connecting stays set when the wait was left half-way.
+ */
+static void
+connect_handle(GrantRemote *remote)
+{
+	MyConnParams *p = &remote->params;
+	TimestampTz deadline = 0;
+	MYSQL	   *ret = NULL;
+	int			status;
+
+	if (p->connect_timeout > 0)
+		deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+											   (int64) p->connect_timeout * 1000);
+	remote->connecting = true;
+	status = mysql_real_connect_start(&ret, remote->conn, p->host, p->user,
+									  p->password, p->dbname, p->port,
+									  p->socket,
+									  CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS);
+	while (status != 0)
+	{
+		int			ready = wait_socket(remote->conn, status, deadline, true);
+
+		if (ready == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
+					 errmsg("could not connect to grant endpoint \"%s\"", remote->label),
+					 errdetail("The server did not complete the handshake within connect_timeout (%u s).",
+							   p->connect_timeout)));
+		status = mysql_real_connect_cont(&ret, remote->conn, ready);
+	}
+	remote->connecting = false;
+	if (ret == NULL)
+		ereport(ERROR,
+				(errcode(my_connect_failure_errcode(mysql_errno(remote->conn))),
+				 errmsg("could not connect to grant endpoint \"%s\"", remote->label),
+				 errdetail_internal("%s", mysql_error(remote->conn))));
+}
+
+/*
+ * Close a handle.  One left in the middle of a call (abandoned) is shut
+ * down first, so that mysql_close's farewell cannot wait on a socket the
+ * server stopped reading.  While its TCP connect is still under way the
+ * socket is not the handle's yet (mysql_close would leave it open): it is
+ * closed here.
+ */
+static void
+close_handle(MYSQL *conn, bool abandoned, bool connecting)
+{
+	my_socket	orphan = -1;
+
+	if (abandoned || connecting)
+	{
+		if (conn->net.pvio != NULL)
+			(void) mariadb_cancel(conn);
+		else if (connecting)
+			orphan = mysql_get_socket(conn);
+	}
+	mysql_close(conn);
+	if (orphan >= 0)
+		close(orphan);
 }
 
 /* the session settings of the header, in one round trip */
@@ -602,7 +718,9 @@ my_disconnect(GrantRemote *remote)
 	free(remote->named);
 	/* closing the socket ends the remote session and rolls it back */
 	if (remote->conn)
-		mysql_close(remote->conn);
+		close_handle(remote->conn,
+					 remote->broken || remote->call.op != NB_NONE,
+					 remote->connecting);
 	params_free(&remote->params);
 	free(remote->label);
 	free(remote);
@@ -617,7 +735,8 @@ my_is_broken(GrantRemote *remote)
 /*
  * Before a new remote transaction: read what the last one still owes (a
  * COMMIT sent without waiting) and make sure the server did not close the
- * session meanwhile.
+ * session meanwhile.  The wait is the statement's: cancel and
+ * statement_timeout interrupt it.
  */
 static bool
 my_check_idle(GrantRemote *remote)
@@ -627,7 +746,8 @@ my_check_idle(GrantRemote *remote)
 	if (remote->nowed > remote->owed_pos || remote->call.op != NB_NONE)
 	{
 		if (!drain_quietly(remote, TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-															   CLEANUP_TIMEOUT_MS)))
+															   CLEANUP_TIMEOUT_MS),
+						   true))
 			return false;
 	}
 	else
@@ -682,6 +802,9 @@ nb_step(GrantRemote *remote, int ready)
 		case NB_STORE_RESULT:
 			return ready < 0 ? mysql_store_result_start(&c->rret, conn) :
 				mysql_store_result_cont(&c->rret, conn, ready);
+		case NB_SET_OPTION:
+			return ready < 0 ? mysql_set_server_option_start(&c->iret, conn, c->option) :
+				mysql_set_server_option_cont(&c->iret, conn, ready);
 		case NB_NONE:
 			break;
 	}
@@ -690,26 +813,33 @@ nb_step(GrantRemote *remote, int ready)
 
 /*
  * Run remote->call (op and its inputs set by the caller) to completion.
- * Without a deadline the wait is interruptible (the call then stays in
- * remote->call); with one, false when it passes, the connection broken.
+ * An interruptible wait raises on cancel (the call then stays in
+ * remote->call, for abort_cleanup to complete); false when the deadline
+ * (0: none) passed or the backend is terminating with interrupts held:
+ * the connection is then broken and never touched again but to close it.
  */
 static bool
-nb_run(GrantRemote *remote, NbOp op, TimestampTz deadline)
+nb_run(GrantRemote *remote, NbOp op, TimestampTz deadline, bool interruptible)
 {
+	if (remote->broken)
+		return false;
 	remote->call.op = op;
 	remote->call.status = nb_step(remote, -1);
-	return nb_finish(remote, deadline);
+	return nb_finish(remote, deadline, interruptible);
 }
 
-/* continue remote->call until it completes */
+/* continue remote->call until it completes; see nb_run */
 static bool
-nb_finish(GrantRemote *remote, TimestampTz deadline)
+nb_finish(GrantRemote *remote, TimestampTz deadline, bool interruptible)
 {
 	NbCall	   *c = &remote->call;
 
+	if (remote->broken)
+		return false;
 	while (c->op != NB_NONE && c->status != 0)
 	{
-		int			ready = wait_socket(remote, c->status, deadline);
+		int			ready = wait_socket(remote->conn, c->status, deadline,
+										interruptible);
 
 		if (ready == 0)
 		{
@@ -722,12 +852,21 @@ nb_finish(GrantRemote *remote, TimestampTz deadline)
 	return true;
 }
 
+/* a terminate is pending that interrupts held back, or the backend exits */
+static bool
+terminating(void)
+{
+	return ProcDiePending || proc_exit_inprogress;
+}
+
 /*
  * Wait for what the library asked (status) or the latch; returns the
- * MYSQL_WAIT_* bits that are ready, 0 when the deadline passed.
+ * MYSQL_WAIT_* bits that are ready, 0 when the deadline (0: none) passed
+ * or the backend is terminating.  interruptible: CHECK_FOR_INTERRUPTS on
+ * every wake-up.
  */
 static int
-wait_socket(GrantRemote *remote, int status, TimestampTz deadline)
+wait_socket(MYSQL *conn, int status, TimestampTz deadline, bool interruptible)
 {
 	for (;;)
 	{
@@ -736,12 +875,16 @@ wait_socket(GrantRemote *remote, int status, TimestampTz deadline)
 		int			rc;
 		int			ready = 0;
 
+		if (interruptible)
+			CHECK_FOR_INTERRUPTS();
+		if (terminating())
+			return 0;
 		if (status & MYSQL_WAIT_READ)
 			events |= WL_SOCKET_READABLE;
 		if (status & MYSQL_WAIT_WRITE)
 			events |= WL_SOCKET_WRITEABLE;
 		if (status & MYSQL_WAIT_TIMEOUT)
-			timeout = mysql_get_timeout_value_ms(remote->conn);
+			timeout = mysql_get_timeout_value_ms(conn);
 		if (deadline != 0)
 		{
 			TimestampTz now = GetCurrentTimestamp();
@@ -756,14 +899,10 @@ wait_socket(GrantRemote *remote, int status, TimestampTz deadline)
 		if (timeout >= 0)
 			events |= WL_TIMEOUT;
 
-		rc = WaitLatchOrSocket(MyLatch, events, mysql_get_socket(remote->conn),
+		rc = WaitLatchOrSocket(MyLatch, events, mysql_get_socket(conn),
 							   timeout, PG_WAIT_EXTENSION);
 		if (rc & WL_LATCH_SET)
-		{
 			ResetLatch(MyLatch);
-			if (deadline == 0)
-				CHECK_FOR_INTERRUPTS();
-		}
 		if (rc & WL_SOCKET_READABLE)
 			ready |= MYSQL_WAIT_READ;
 		if (rc & WL_SOCKET_WRITEABLE)
@@ -813,9 +952,32 @@ items_clear(MyItem *items, int *n)
 }
 
 /*
+ * Turn the server's multi-statement option on or off: one round trip,
+ * nothing owed before or after.
+ */
+static void
+set_multi(GrantRemote *remote, bool on)
+{
+	remote->call.option = on ? MYSQL_OPTION_MULTI_STATEMENTS_ON :
+		MYSQL_OPTION_MULTI_STATEMENTS_OFF;
+	if (!nb_run(remote, NB_SET_OPTION, 0, true))
+		report_connection_lost(remote);
+	if (remote->call.iret != 0)
+	{
+		unsigned int err = mysql_errno(remote->conn);
+
+		if (err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST)
+			report_connection_lost(remote);
+		raise_remote_error(remote, NULL);
+	}
+	remote->multi_off = !on;
+}
+
+/*
  * Send the queued commands and then sql (NULL: only the queue) as one
  * multi-statement batch, without reading anything.  The caller drained
- * the previous batch.
+ * the previous batch.  A batch of several statements turns the server's
+ * multi-statement option back on first if query_single turned it off.
  */
 static void
 send_batch(GrantRemote *remote, const char *sql, bool silent, bool is_query)
@@ -826,6 +988,8 @@ send_batch(GrantRemote *remote, const char *sql, bool silent, bool is_query)
 	Assert(remote->nowed == remote->owed_pos);
 	items_clear(remote->owed, &remote->nowed);
 	remote->owed_pos = 0;
+	if (remote->multi_off && remote->nqueue + (sql != NULL ? 1 : 0) > 1)
+		set_multi(remote, true);
 
 	initStringInfo(&buf);
 	for (i = 0; i < remote->nqueue; i++)
@@ -860,29 +1024,36 @@ send_batch(GrantRemote *remote, const char *sql, bool silent, bool is_query)
 	remote->call.sql = remote->sendbuf;
 	remote->call.len = strlen(remote->sendbuf);
 	remote->xact_sent = true;
-	(void) nb_run(remote, NB_SEND, 0);
-	if (remote->call.iret != 0)
+	if (!nb_run(remote, NB_SEND, 0, true) || remote->call.iret != 0)
 		report_connection_lost(remote);
 }
 
 /*
  * Read the answer header of the next owed item.  false when there is no
- * more (the batch ended, after an error).  *failed: it is an error, left
- * in the handle for the caller to report; the rest of the batch did not
- * run and is dropped.
+ * more (the batch ended, after an error, or the wait gave up: then the
+ * connection is broken).  *failed: it is an error, left in the handle for
+ * the caller to report; the rest of the batch did not run and is dropped.
  */
 static bool
-read_header(GrantRemote *remote, TimestampTz deadline, bool *failed)
+read_header(GrantRemote *remote, TimestampTz deadline, bool interruptible,
+			bool *failed)
 {
 	bool		first = remote->owed_pos == 0;
-	bool		ok;
 
 	*failed = false;
 	if (remote->owed_pos >= remote->nowed)
 		return false;
-	ok = nb_run(remote, first ? NB_READ_FIRST : NB_NEXT_RESULT, deadline);
-	if (!ok)
+	if (!nb_run(remote, first ? NB_READ_FIRST : NB_NEXT_RESULT, deadline,
+				interruptible))
 		return false;
+	return header_result(remote, first, failed);
+}
+
+/* what a completed NB_READ_FIRST (first) or NB_NEXT_RESULT answered */
+static bool
+header_result(GrantRemote *remote, bool first, bool *failed)
+{
+	*failed = false;
 	if (first ? remote->call.bret != 0 : remote->call.iret > 0)
 	{
 		unsigned int err = mysql_errno(remote->conn);
@@ -914,7 +1085,7 @@ drain_owed(GrantRemote *remote, bool until_query)
 		MyItem	   *item = &remote->owed[remote->owed_pos];
 		bool		failed;
 
-		if (!read_header(remote, 0, &failed))
+		if (!read_header(remote, 0, true, &failed))
 		{
 			if (my_is_broken(remote))
 				report_connection_lost(remote);
@@ -940,12 +1111,14 @@ drain_owed(GrantRemote *remote, bool until_query)
 		{
 			MYSQL_RES  *res;
 
-			(void) nb_run(remote, NB_STORE_RESULT, 0);
+			if (!nb_run(remote, NB_STORE_RESULT, 0, true))
+				report_connection_lost(remote);
 			res = remote->call.rret;
 			if (res)
 			{
 				remote->call.res = res;
-				(void) nb_run(remote, NB_FREE_RESULT, 0);
+				if (!nb_run(remote, NB_FREE_RESULT, 0, true))
+					report_connection_lost(remote);
 			}
 		}
 		remote->owed_pos++;
@@ -959,18 +1132,19 @@ drain_owed(GrantRemote *remote, bool until_query)
 
 /*
  * Read and drop everything owed until the deadline, errors included.
- * Never raises; false when the connection did not get back in step.
+ * Never raises unless interruptible (then a cancel may).  false when the
+ * connection did not get back in step.
  */
 static bool
-drain_quietly(GrantRemote *remote, TimestampTz deadline)
+drain_quietly(GrantRemote *remote, TimestampTz deadline, bool interruptible)
 {
-	if (remote->call.op != NB_NONE && !nb_finish(remote, deadline))
+	if (!finish_interrupted(remote, deadline, interruptible))
 		return false;
 	if (remote->active_res != NULL)
 	{
 		remote->call.res = remote->active_res;
 		remote->active_res = NULL;
-		if (!nb_run(remote, NB_FREE_RESULT, deadline))
+		if (!nb_run(remote, NB_FREE_RESULT, deadline, interruptible))
 			return false;
 		remote->owed_pos++;
 	}
@@ -979,26 +1153,97 @@ drain_quietly(GrantRemote *remote, TimestampTz deadline)
 	{
 		bool		failed;
 
-		if (!read_header(remote, deadline, &failed))
+		if (!read_header(remote, deadline, interruptible, &failed))
 			break;
 		if (failed)
 			break;
-		if (mysql_field_count(remote->conn) > 0)
-		{
-			MYSQL_RES  *res = mysql_use_result(remote->conn);
-
-			if (res != NULL)
-			{
-				remote->call.res = res;
-				if (!nb_run(remote, NB_FREE_RESULT, deadline))
-					return false;
-			}
-		}
+		if (!skip_result(remote, deadline, interruptible))
+			return false;
 		remote->owed_pos++;
 	}
 	items_clear(remote->owed, &remote->nowed);
 	remote->owed_pos = 0;
 	return !my_is_broken(remote);
+}
+
+/*
+ * Drop the rows of the answer whose header was just read.  Like every
+ * free of a result, the caller counts the item done only after it.
+ */
+static bool
+skip_result(GrantRemote *remote, TimestampTz deadline, bool interruptible)
+{
+	MYSQL_RES  *res;
+
+	if (mysql_field_count(remote->conn) == 0)
+		return true;
+	res = mysql_use_result(remote->conn);
+	if (res == NULL)
+		return true;
+	remote->call.res = res;
+	return nb_run(remote, NB_FREE_RESULT, deadline, interruptible);
+}
+
+/*
+ * Complete a call an error interrupted, and account for what it read, so
+ * that the owed answers are read on from the right place: a header read
+ * counts its item (its rows are dropped, or the batch ended on its error);
+ * a result stored or freed was the current item's (an active query's
+ * result is still remote->active_res while its rows are fetched).
+ */
+static bool
+finish_interrupted(GrantRemote *remote, TimestampTz deadline,
+				   bool interruptible)
+{
+	NbOp		op = remote->call.op;
+	bool		failed;
+
+	if (op == NB_NONE)
+		return true;
+	if (!nb_finish(remote, deadline, interruptible))
+		return false;
+	switch (op)
+	{
+		case NB_READ_FIRST:
+		case NB_NEXT_RESULT:
+			if (!header_result(remote, op == NB_READ_FIRST, &failed) || failed)
+			{
+				remote->owed_pos = remote->nowed;
+				return true;
+			}
+			break;
+		case NB_STORE_RESULT:
+			if (remote->call.rret != NULL)
+			{
+				remote->call.res = remote->call.rret;
+				if (!nb_run(remote, NB_FREE_RESULT, deadline, interruptible))
+					return false;
+			}
+			remote->owed_pos++;
+			return true;
+		case NB_FREE_RESULT:
+			remote->owed_pos++;
+			return true;
+		case NB_SEND:
+			if (remote->call.iret != 0)
+				remote->broken = true;
+			return !remote->broken;
+		case NB_SET_OPTION:
+			if (remote->call.iret != 0)
+				remote->broken = true;
+			else
+				remote->multi_off =
+					remote->call.option == MYSQL_OPTION_MULTI_STATEMENTS_OFF;
+			return !remote->broken;
+		case NB_FETCH_ROW:
+		case NB_NONE:
+			return true;
+	}
+	/* a header was read: its rows go */
+	if (!skip_result(remote, deadline, interruptible))
+		return false;
+	remote->owed_pos++;
+	return true;
 }
 
 /*
@@ -1113,11 +1358,14 @@ raise_remote_error(GrantRemote *remote, const char *sql)
 {
 	unsigned int errnum = mysql_errno(remote->conn);
 	const char *sqlstate = mysql_sqlstate(remote->conn);
+	bool		one_statement = errnum == MY_ER_PARSE_ERROR &&
+		remote->multi_off && sql != NULL && strchr(sql, ';') != NULL;
 
 	ereport(ERROR,
 			(errcode(map_sqlstate(errnum, sqlstate)),
 			 errmsg_internal("%s", mysql_error(remote->conn)),
 			 errdetail("MySQL error %u, SQLSTATE %s.", errnum, sqlstate),
+			 one_statement ? errhint("MySQL runs one statement per call here: send each statement in its own call.") : 0,
 			 sql && *sql ? errcontext("remote SQL command on \"%s\": %s",
 									  remote->label, sql) : 0));
 }
@@ -1533,7 +1781,7 @@ xa_statement(GrantRemote *remote, const char *sql, bool rolled_back_ok)
 		buffer_active(remote);
 	drain_owed(remote, false);
 	send_batch(remote, sql, false, false);
-	if (!read_header(remote, 0, &failed))
+	if (!read_header(remote, 0, true, &failed))
 		report_connection_lost(remote);
 	items_clear(remote->owed, &remote->nowed);
 	remote->owed_pos = 0;
@@ -1547,16 +1795,17 @@ xa_statement(GrantRemote *remote, const char *sql, bool rolled_back_ok)
 }
 
 /*
- * Run one statement now, within the cleanup time limit, for an abort
- * callback: 0 when it succeeded, its MySQL error number when it failed,
- * -1 when the connection is lost or out of step (then marked broken).
+ * Run one statement now, for an abort callback (interrupts held), within
+ * CANCEL_DRAIN_MS: 0 when it succeeded, its MySQL error number when it
+ * failed, -1 when the connection is lost, out of step or too slow (then
+ * marked broken; closing it rolls back an XA transaction not prepared).
  * Never raises.  Nothing may be owed.
  */
 static int
 run_quietly(GrantRemote *remote, const char *sql)
 {
 	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-													   CLEANUP_TIMEOUT_MS);
+													   CANCEL_DRAIN_MS);
 	MemoryContext oldcxt = CurrentMemoryContext;
 	volatile int result = -1;
 
@@ -1567,7 +1816,7 @@ run_quietly(GrantRemote *remote, const char *sql)
 		bool		failed;
 
 		send_batch(remote, sql, true, false);
-		if (read_header(remote, deadline, &failed))
+		if (read_header(remote, deadline, false, &failed))
 			result = failed ? (int) mysql_errno(remote->conn) : 0;
 		else
 			remote->broken = true;
@@ -1711,6 +1960,31 @@ my_query(GrantRemote *remote, const char *sql, const char *stmt_name,
 	return query;
 }
 
+/*
+ * A query whose text a user wrote: the server must run exactly one
+ * statement of it, so that 'DO 0; COMMIT' cannot end the remote
+ * transaction that belongs to the local one.  The queued commands go
+ * first in a batch of their own; then, with the server's multi-statement
+ * option off, the text alone: the server answers a second statement with
+ * its own syntax error.  send_batch turns the option back on when grant
+ * next sends several statements at once.
+ */
+static GrantRemoteQuery *
+my_query_single(GrantRemote *remote, const char *sql)
+{
+	if (remote->active != NULL)
+		buffer_active(remote);
+	drain_owed(remote, false);
+	if (remote->nqueue > 0)
+	{
+		send_batch(remote, NULL, false, false);
+		drain_owed(remote, false);
+	}
+	if (!remote->multi_off)
+		set_multi(remote, false);
+	return my_query(remote, sql, NULL, 0, NULL, false);
+}
+
 /* the query's rows are over: free its result and read on */
 static void
 query_finish(GrantRemoteQuery *query)
@@ -1725,7 +1999,8 @@ query_finish(GrantRemoteQuery *query)
 	if (res)
 	{
 		remote->call.res = res;
-		(void) nb_run(remote, NB_FREE_RESULT, 0);
+		if (!nb_run(remote, NB_FREE_RESULT, 0, true))
+			report_connection_lost(remote);
 	}
 	remote->owed_pos++;
 	drain_owed(remote, false);
@@ -1757,7 +2032,8 @@ my_next_row(GrantRemoteQuery *query, char **values, int *lengths, int ncols)
 		return false;
 
 	remote->call.res = remote->active_res;
-	(void) nb_run(remote, NB_FETCH_ROW, 0);
+	if (!nb_run(remote, NB_FETCH_ROW, 0, true))
+		report_connection_lost(remote);
 	row = remote->call.row;
 	if (row == NULL)
 	{
@@ -1823,7 +2099,8 @@ buffer_active(GrantRemote *remote)
 		int			i;
 
 		remote->call.res = remote->active_res;
-		(void) nb_run(remote, NB_FETCH_ROW, 0);
+		if (!nb_run(remote, NB_FETCH_ROW, 0, true))
+			report_connection_lost(remote);
 		r = remote->call.row;
 		if (r == NULL)
 			break;
@@ -1965,13 +2242,16 @@ my_close(GrantRemoteQuery *query)
 
 /*
  * After a local error: cancel what runs, complete an interrupted call,
- * drop the streaming result and every answer owed, within a time limit.
- * Never raises.  false when the connection must be dropped.
+ * drop the streaming result and every answer owed.  Runs with interrupts
+ * held, so every wait is bounded: a server that does not answer the
+ * cancel is hung (or gone) and the connection is dropped at once; one
+ * that did has CANCEL_DRAIN_MS to answer the killed statement.  A
+ * terminating backend drops it without a word.  Never raises.  false
+ * when the connection must be dropped.
  */
 static bool
 my_abort_cleanup(GrantRemote *remote)
 {
-	TimestampTz deadline;
 	bool		running;
 
 	if (my_is_broken(remote))
@@ -1984,11 +2264,15 @@ my_abort_cleanup(GrantRemote *remote)
 		remote->active = NULL;
 		return true;
 	}
-	if (running)
-		my_cancel(remote);
-	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-										   CLEANUP_TIMEOUT_MS);
-	if (!drain_quietly(remote, deadline))
+	if (terminating() || !send_kill(remote))
+	{
+		remote->broken = true;
+		return false;
+	}
+	if (!drain_quietly(remote,
+					   TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+												   CANCEL_DRAIN_MS),
+					   false))
 	{
 		remote->broken = true;
 		return false;
@@ -1996,39 +2280,79 @@ my_abort_cleanup(GrantRemote *remote)
 	return true;
 }
 
-/*
- * KILL QUERY on a second, short-lived connection as the same user (who
- * may always kill their own statements).  Never raises.
- */
+/* ask the server to stop what the connection runs; never raises */
 static void
 my_cancel(GrantRemote *remote)
 {
+	(void) send_kill(remote);
+}
+
+/*
+ * KILL QUERY on a second, short-lived connection as the same user (who
+ * may always kill their own statements), under the same transport and
+ * password rules as the main connection.  Every wait is bounded by
+ * CANCEL_TIMEOUT_MS in all and none is interruptible (this runs where
+ * interrupts are held); a terminating backend gives up at once.  true
+ * when the server answered the KILL QUERY.  Never raises.
+ */
+static bool
+send_kill(GrantRemote *remote)
+{
+	TimestampTz deadline;
 	MYSQL	   *conn;
 	MyConnParams p = remote->params;
-	char		sql[64];
+	MemoryContext oldcxt = CurrentMemoryContext;
+	volatile bool answered = false;
+	volatile bool connecting = true;
+	volatile bool abandoned = false;
 
-	if (remote->conn == NULL || remote->thread_id == 0)
-		return;
+	if (remote->conn == NULL || remote->thread_id == 0 || terminating())
+		return false;
 	conn = mysql_init(NULL);
 	if (conn == NULL)
-		return;
-	p.connect_timeout = 2;
+		return false;
+	p.connect_timeout = CANCEL_CONNECT_TIMEOUT;
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+										   CANCEL_TIMEOUT_MS);
 	PG_TRY();
 	{
-		if (params_apply(conn, &p) == NULL &&
-			mysql_real_connect(conn, p.host, p.user, p.password, NULL,
-							   p.port, p.socket, 0) != NULL)
+		MYSQL	   *ret = NULL;
+		int			iret = 1;
+		int			status = 0;
+		int			ready = 1;
+		char		sql[64];
+
+		if (params_apply(conn, &p) == NULL && password_rules(conn, &p))
 		{
-			snprintf(sql, sizeof(sql), "KILL QUERY %lu", remote->thread_id);
-			(void) mysql_query(conn, sql);
+			status = mysql_real_connect_start(&ret, conn, p.host, p.user,
+											  p.password, NULL, p.port,
+											  p.socket, 0);
+			while (status != 0 &&
+				   (ready = wait_socket(conn, status, deadline, false)) != 0)
+				status = mysql_real_connect_cont(&ret, conn, ready);
+			connecting = status != 0;
+			if (status == 0 && ret != NULL)
+			{
+				snprintf(sql, sizeof(sql), "KILL QUERY %lu", remote->thread_id);
+				status = mysql_real_query_start(&iret, conn, sql, strlen(sql));
+				while (status != 0 &&
+					   (ready = wait_socket(conn, status, deadline, false)) != 0)
+					status = mysql_real_query_cont(&iret, conn, ready);
+				answered = status == 0 &&
+					(iret == 0 || mysql_errno(conn) < CR_MIN_ERROR);
+			}
+			abandoned = status != 0;
 		}
 	}
 	PG_CATCH();
 	{
+		MemoryContextSwitchTo(oldcxt);
 		FlushErrorState();
+		abandoned = true;
 	}
 	PG_END_TRY();
-	mysql_close(conn);
+	close_handle(conn, abandoned, connecting);
+	return answered;
 }
 
 /* backticks, embedded backticks doubled: valid under every sql_mode */

@@ -30,7 +30,10 @@
  *	  savepoint; a MySQL one cannot be, and the statement is refused.
  *	- Transaction control statements are refused: the remote transaction
  *	  belongs to the local one; so are, inside a transaction block, MySQL
- *	  statements that commit implicitly.
+ *	  statements that commit implicitly.  The text is run as exactly one
+ *	  statement, which the remote itself enforces (PostgreSQL's extended
+ *	  protocol, MySQL's multi-statement option turned off), so a second
+ *	  statement cannot hide transaction control behind the first.
  *	- The role and shard arguments replace grant.role and grant.shard for
  *	  the call only, as a nested connected_to block would.
  *	- On PostgreSQL the statement runs with search_path "$user", public
@@ -244,7 +247,10 @@ route_call(RoutedCall *call, const char *func, const char *database,
 	}
 }
 
-/* send sql on the routed connection, read-only when it must be */
+/*
+ * Send sql on the routed connection, read-only when it must be, as one
+ * statement: a second one could end the remote transaction.
+ */
 static GrantRemoteQuery *
 start_statement(RoutedCall *call, const char *sql)
 {
@@ -258,6 +264,8 @@ start_statement(RoutedCall *call, const char *sql)
 		adapter->command(remote, "SAVEPOINT " READ_ONLY_SAVEPOINT);
 		adapter->command(remote, "SET TRANSACTION READ ONLY");
 	}
+	if (adapter->query_single != NULL)
+		return adapter->query_single(remote, sql);
 	return adapter->query(remote, sql, NULL, 0, NULL, false);
 }
 

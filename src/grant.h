@@ -187,6 +187,12 @@ typedef struct GrantAdapter
 								const char *stmt_name, int nparams,
 								const char *const *values, bool binary);
 	/*
+	 * Like query (no parameters), for text a user wrote (execute(),
+	 * query()): the remote itself refuses more than one statement in it.
+	 * NULL when query already does (PostgreSQL's extended protocol).
+	 */
+	GrantRemoteQuery *(*query_single) (GrantRemote *remote, const char *sql);
+	/*
 	 * Next row: values[i] is the column's value or NULL for SQL NULL: a C
 	 * string, or with binary = true (an adapter may ignore it and answer
 	 * in text: see column_type) the type's binary send format, of
