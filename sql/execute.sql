@@ -140,13 +140,15 @@ SELECT * FROM show_error($$SELECT grant_fdw.execute('primary', 'SELECT 1', role 
 
 -- privileges: grant_admin members (and superusers) only
 CREATE ROLE ex_plain;
-CREATE ROLE ex_admin IN ROLE grant_admin;
+CREATE ROLE ex_admin;
+SELECT grant_fdw.add_registry_admin('ex_admin');
 SET ROLE ex_plain;
 SELECT * FROM show_error($$SELECT grant_fdw.execute('primary', 'SELECT 1')$$);
 SELECT * FROM show_error($$SELECT * FROM grant_fdw.query('primary', 'SELECT 1') AS t(a int)$$);
 SET ROLE ex_admin;
 SELECT a, usr FROM grant_fdw.query('primary', 'SELECT 1, current_user::text') AS t(a int, usr text);
 RESET ROLE;
+SELECT grant_fdw.remove_registry_admin('ex_admin');
 DROP ROLE ex_plain, ex_admin;
 
 -- MySQL: the same functions, literals from sanitize_sql

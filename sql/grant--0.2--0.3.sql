@@ -10,6 +10,123 @@
 \echo Use "ALTER EXTENSION \"grant\" UPDATE TO '0.3'" to load this file. \quit
 
 /*
+ * ---------------------------------------------------------------------
+ * Registry: who chose each endpoint
+ * ---------------------------------------------------------------------
+ */
+
+-- The role that registered the endpoint (by name, so that a dump restores
+-- it).  A connection to an endpoint that a non-superuser chose follows the
+-- rules for non-superusers whoever makes it: a password is required and
+-- used, and the local server's password file, client certificate and
+-- Kerberos ticket are never offered.  Rows registered before 0.3 have no
+-- name, and follow those rules too.
+ALTER TABLE grant_fdw.endpoints ADD COLUMN registered_by name;
+
+COMMENT ON COLUMN grant_fdw.endpoints.registered_by IS
+  'the role that registered the endpoint; NULL: registered before version 0.3';
+
+CREATE OR REPLACE VIEW grant_fdw.connections AS
+  SELECT e.id, e.database, e.adapter, e.role, e.shard, e.weight,
+         e.host, e.port, e.dbname, e.username,
+         grant_fdw.public_options(e.options) AS options,
+         grant_fdw.connection_url(e.adapter, e.host, e.port, e.dbname,
+                                  e.username, e.options) AS url,
+         e.password IS NOT NULL AS has_password,
+         e.registered_by
+    FROM grant_fdw.endpoints e;
+
+/*
+ * ---------------------------------------------------------------------
+ * Registry administration, granted per database
+ * ---------------------------------------------------------------------
+ */
+
+-- Up to 0.2 the admin functions were granted to grant_admin, one role of
+-- the whole cluster: a member made admin for one database was admin in
+-- every database with the extension, with each one's stored credentials.
+-- From 0.3 a registry administrator is whoever holds EXECUTE on the
+-- registry functions in this database (PostgreSQL checks it per database,
+-- and grant's own checks look at establish_connection's EXECUTE).  These
+-- two functions grant and revoke the whole set at once; only a superuser
+-- (or the extension's owner) may call them.  grant_admin itself is no
+-- longer granted anything.
+CREATE FUNCTION grant_fdw.registry_admin_privileges(OUT privileges text, OUT target text)
+RETURNS SETOF record
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  VALUES ('EXECUTE', 'FUNCTION grant_fdw.establish_connection(text, text, text, text, text, integer)'),
+         ('EXECUTE', 'FUNCTION grant_fdw.remove_connection(text, text, text, text)'),
+         ('EXECUTE', 'FUNCTION grant_fdw.shard_by_range(text, text, numeric, numeric)'),
+         ('EXECUTE', 'FUNCTION grant_fdw.shard_by_list(text, text, text[])'),
+         ('EXECUTE', 'FUNCTION grant_fdw.shard_by_hash(text)'),
+         ('EXECUTE', 'FUNCTION grant_fdw.recover_prepared()'),
+         ('EXECUTE', 'FUNCTION grant_fdw.execute(text, text, text, text)'),
+         ('EXECUTE', 'FUNCTION grant_fdw.query(text, text, text, text)'),
+         ('EXECUTE', 'FUNCTION grant_fdw.stat_reset()'),
+         ('SELECT, DELETE', 'TABLE grant_fdw.prepared_xacts')
+$$;
+
+COMMENT ON FUNCTION grant_fdw.registry_admin_privileges() IS
+  'the privileges that make a role registry administrator in this database';
+
+CREATE FUNCTION grant_fdw.add_registry_admin(role name)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  p record;
+BEGIN
+  FOR p IN SELECT * FROM grant_fdw.registry_admin_privileges() LOOP
+    EXECUTE pg_catalog.format('GRANT %s ON %s TO %I', p.privileges, p.target, role);
+  END LOOP;
+END
+$$;
+
+CREATE FUNCTION grant_fdw.remove_registry_admin(role name)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  p record;
+BEGIN
+  FOR p IN SELECT * FROM grant_fdw.registry_admin_privileges() LOOP
+    EXECUTE pg_catalog.format('REVOKE %s ON %s FROM %I', p.privileges, p.target, role);
+  END LOOP;
+END
+$$;
+
+COMMENT ON FUNCTION grant_fdw.add_registry_admin(name) IS
+  'makes a role registry administrator of this database (superusers only)';
+COMMENT ON FUNCTION grant_fdw.remove_registry_admin(name) IS
+  'ends a role''s registry administration of this database (superusers only)';
+
+-- An update keeps the administrators this database had: each direct
+-- member of grant_admin, while grant_admin holds the admin functions here
+-- (a fresh installation, whose schema is new in this transaction, makes
+-- nobody administrator).  They are noted here and granted after the
+-- privileges block, which would otherwise take back what it does not know.
+DO $$
+DECLARE
+  members pg_catalog.text[];
+BEGIN
+  SELECT pg_catalog.array_agg(m.rolname::pg_catalog.text ORDER BY m.rolname)
+    INTO members
+    FROM pg_catalog.pg_auth_members a
+    JOIN pg_catalog.pg_roles g ON g.oid OPERATOR(pg_catalog.=) a.roleid
+    JOIN pg_catalog.pg_roles m ON m.oid OPERATOR(pg_catalog.=) a.member
+   WHERE g.rolname OPERATOR(pg_catalog.=) 'grant_admin'
+     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n
+                      WHERE n.nspname OPERATOR(pg_catalog.=) 'grant_fdw'
+                        AND n.xmin OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id()::pg_catalog.xid)
+     AND pg_catalog.has_function_privilege('grant_admin',
+           'grant_fdw.establish_connection(text, text, text, text, text, integer)', 'EXECUTE');
+  PERFORM pg_catalog.set_config('grant_fdw.update_admins',
+                                COALESCE(members, '{}')::pg_catalog.text, true);
+END
+$$;
+
+/*
  * =====================================================================
  * Privileges of every object: exactly those the scripts mean.
  *
@@ -63,9 +180,9 @@ BEGIN
       ('sequence', 'grant_fdw.endpoints_id_seq',     NULL,          NULL),
       ('view',     'grant_fdw.connections',          'PUBLIC',      '{SELECT}'),
       ('function', 'grant_fdw.establish_connection(text, text, text, text, text, integer)',
-                                                     'grant_admin', '{EXECUTE}'),
+                                                     NULL,          NULL),
       ('function', 'grant_fdw.remove_connection(text, text, text, text)',
-                                                     'grant_admin', '{EXECUTE}'),
+                                                     NULL,          NULL),
       ('function', 'grant_fdw.registry_invalidate()', 'PUBLIC',     '{EXECUTE}'),
       ('function', 'grant_fdw.connection_url(text, text, integer, text, text, text[])',
                                                      'PUBLIC',      '{EXECUTE}'),
@@ -84,29 +201,33 @@ BEGIN
       ('table',    'grant_fdw.sharding',             'PUBLIC',      '{SELECT}'),
       ('table',    'grant_fdw.shard_bounds',         'PUBLIC',      '{SELECT}'),
       ('function', 'grant_fdw.shard_by_range(text, text, numeric, numeric)',
-                                                     'grant_admin', '{EXECUTE}'),
-      ('function', 'grant_fdw.shard_by_list(text, text, text[])', 'grant_admin', '{EXECUTE}'),
-      ('function', 'grant_fdw.shard_by_hash(text)',  'grant_admin', '{EXECUTE}'),
+                                                     NULL,          NULL),
+      ('function', 'grant_fdw.shard_by_list(text, text, text[])', NULL, NULL),
+      ('function', 'grant_fdw.shard_by_hash(text)',  NULL, NULL),
       ('function', 'grant_fdw.check_shard(text, text, text)', NULL, NULL),
       ('function', 'grant_fdw.shard_for(text, anyelement)', 'PUBLIC', '{EXECUTE}'),
       -- two-phase commit
-      ('table',    'grant_fdw.prepared_xacts',       'grant_admin', '{SELECT,DELETE}'),
-      ('function', 'grant_fdw.recover_prepared()',   'grant_admin', '{EXECUTE}'),
+      ('table',    'grant_fdw.prepared_xacts',       NULL, NULL),
+      ('function', 'grant_fdw.recover_prepared()',   NULL, NULL),
       -- quoting and routed SQL
       ('function', 'grant_fdw.quote_literal(anyelement, text)', 'PUBLIC', '{EXECUTE}'),
       ('function', 'grant_fdw.quote_literal(text, text)', 'PUBLIC',  '{EXECUTE}'),
       ('function', 'grant_fdw.quote_identifier(text, text)', 'PUBLIC', '{EXECUTE}'),
       ('function', 'grant_fdw.sanitize_sql(text, text, "any")', 'PUBLIC', '{EXECUTE}'),
       ('function', 'grant_fdw.sanitize_sql(text, text)', 'PUBLIC',   '{EXECUTE}'),
-      ('function', 'grant_fdw.execute(text, text, text, text)', 'grant_admin', '{EXECUTE}'),
-      ('function', 'grant_fdw.query(text, text, text, text)', 'grant_admin', '{EXECUTE}'),
+      ('function', 'grant_fdw.execute(text, text, text, text)', NULL, NULL),
+      ('function', 'grant_fdw.query(text, text, text, text)', NULL, NULL),
       -- 0.2: migration (superusers only), statistics, progress
       ('function', 'grant_fdw.adopt_server(name, text)', NULL,       NULL),
       ('function', 'grant_fdw.stat_endpoints()',     'PUBLIC',      '{EXECUTE}'),
       ('view',     'grant_fdw.stat_endpoints',       'PUBLIC',      '{SELECT}'),
-      ('function', 'grant_fdw.stat_reset()',         'grant_admin', '{EXECUTE}'),
+      ('function', 'grant_fdw.stat_reset()',         NULL, NULL),
       ('function', 'grant_fdw.progress()',           'PUBLIC',      '{EXECUTE}'),
-      ('view',     'grant_fdw.progress',             'PUBLIC',      '{SELECT}')
+      ('view',     'grant_fdw.progress',             'PUBLIC',      '{SELECT}'),
+      -- 0.3: registry administration per database (superusers grant it)
+      ('function', 'grant_fdw.registry_admin_privileges()', 'PUBLIC', '{EXECUTE}'),
+      ('function', 'grant_fdw.add_registry_admin(name)', NULL,     NULL),
+      ('function', 'grant_fdw.remove_registry_admin(name)', NULL,  NULL)
     ),
     -- the model's objects, resolved (NULL: no such object)
     meant AS (
@@ -256,5 +377,23 @@ BEGIN
     END IF;
     EXECUTE r.sql;
   END LOOP;
+END
+$$;
+
+-- The administrators an update keeps (noted above the privileges block):
+-- given their privileges here, directly, now that grant_admin has none.
+DO $$
+DECLARE
+  member text;
+BEGIN
+  FOR member IN
+    SELECT m FROM pg_catalog.unnest(COALESCE(NULLIF(
+             pg_catalog.current_setting('grant_fdw.update_admins', true), ''),
+             '{}')::pg_catalog.text[]) m
+  LOOP
+    PERFORM grant_fdw.add_registry_admin(member::pg_catalog.name);
+    RAISE NOTICE 'role % stays registry administrator of this database', member;
+  END LOOP;
+  PERFORM pg_catalog.set_config('grant_fdw.update_admins', '', true);
 END
 $$;

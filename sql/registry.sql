@@ -172,7 +172,8 @@ SELECT count(*) AS errors_with_canary
 -- Privileges
 --
 CREATE ROLE regress_grant_user;
-CREATE ROLE regress_grant_registrar IN ROLE grant_admin;
+CREATE ROLE regress_grant_registrar;
+SELECT grant_fdw.add_registry_admin('regress_grant_registrar');
 SET ROLE regress_grant_user;
 -- a plain user cannot read the table nor register or remove endpoints
 SELECT * FROM grant_fdw.endpoints;
@@ -182,13 +183,14 @@ SELECT grant_fdw.remove_connection('reg_app');
 SELECT count(*) AS visible FROM grant_fdw.connections WHERE database LIKE 'reg_%';
 RESET ROLE;
 SET ROLE regress_grant_registrar;
--- a member of grant_admin registers and removes, still without reading the table
+-- a registry administrator registers and removes, still without reading the table
 SELECT grant_fdw.establish_connection('reg_priv', NULL, 'mysql://u:canary_pw_93@h/db');
 SELECT database, url, has_password FROM grant_fdw.connections WHERE database = 'reg_priv';
 SELECT * FROM grant_fdw.endpoints;
 SELECT grant_fdw.remove_connection('reg_priv');
 RESET ROLE;
 DROP ROLE regress_grant_user;
+SELECT grant_fdw.remove_registry_admin('regress_grant_registrar');
 DROP ROLE regress_grant_registrar;
 
 --

@@ -10,7 +10,8 @@
 \i sql/include/fdw_setup.sql
 
 CREATE ROLE sec_user;
-CREATE ROLE sec_admin IN ROLE grant_admin;
+CREATE ROLE sec_admin;
+SELECT grant_fdw.add_registry_admin('sec_admin');
 GRANT USAGE ON FOREIGN DATA WRAPPER grant_fdw TO sec_user, sec_admin;
 GRANT CREATE ON SCHEMA public TO sec_user, sec_admin;
 
@@ -161,10 +162,34 @@ ALTER USER MAPPING FOR sec_user SERVER sec_registry OPTIONS (ADD password 'ignor
 SET ROLE sec_user;
 SELECT show_error('SELECT usr FROM sec_whoami');
 RESET ROLE;
--- a superuser may use trust
+-- a superuser may use trust, but not on an endpoint a non-superuser chose:
+-- sec_db was registered by sec_admin, so a superuser's connection follows
+-- the rules of non-superusers there (a password required, and used)
+SELECT registered_by FROM grant_fdw.connections WHERE database = 'sec_db';
 CREATE USER MAPPING FOR CURRENT_USER SERVER sec_registry OPTIONS (user 'grant_trust');
-SELECT usr FROM sec_whoami;
+SELECT show_error('SELECT usr FROM sec_whoami');
+ALTER USER MAPPING FOR CURRENT_USER SERVER sec_registry OPTIONS (ADD password 'ignored');
+SELECT show_error('SELECT usr FROM sec_whoami');
 DROP USER MAPPING FOR CURRENT_USER SERVER sec_registry;
+-- on an endpoint a superuser registered, trust serves a superuser
+SELECT grant_fdw.establish_connection('sec_su', NULL,
+  format('postgresql://grant_trust@127.0.0.1:%s/app', current_setting('test.writer_port'))) > 0 AS registered;
+SELECT registered_by FROM grant_fdw.connections WHERE database = 'sec_su';
+CREATE SERVER sec_su FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'sec_su');
+CREATE FOREIGN TABLE sec_su_whoami (port int, in_recovery bool, usr text)
+  SERVER sec_su OPTIONS (table_name 'whoami');
+SELECT usr FROM sec_su_whoami;
+-- a registry-less server owned by a non-superuser is that user's choice too
+SET ROLE sec_admin;
+CREATE SERVER sec_su_less FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (host '127.0.0.1', port :'writer_port', dbname 'app');
+RESET ROLE;
+CREATE USER MAPPING FOR CURRENT_USER SERVER sec_su_less OPTIONS (user 'grant_trust');
+CREATE FOREIGN TABLE sec_su_less_whoami (port int, in_recovery bool, usr text)
+  SERVER sec_su_less OPTIONS (table_name 'whoami');
+SELECT show_error('SELECT usr FROM sec_su_less_whoami');
+ALTER SERVER sec_su_less OWNER TO CURRENT_USER;
+SELECT usr FROM sec_su_less_whoami;
 -- a wrong password fails; the right one works
 ALTER USER MAPPING FOR sec_user SERVER sec_registry
   OPTIONS (SET user 'grant_test', SET password 'wrong_sec_41');
@@ -384,9 +409,11 @@ SELECT p.oid::regprocedure, p.prosecdef, p.proconfig FROM pg_proc p
 -- Clean up
 --
 DROP SERVER sec_registry, sec_nopw, sec_tls, sec_my_tls, sec_super, sec_super_my,
-  sec_transport, sec_my_transport, sec_super_gss, sec_limits, sec_health, sec_rw CASCADE;
+  sec_transport, sec_my_transport, sec_super_gss, sec_limits, sec_health, sec_rw,
+  sec_su, sec_su_less CASCADE;
 SELECT grant_fdw.remove_connection(d)
-  FROM unnest(ARRAY['sec_db', 'sec_super', 'sec_nopw', 'sec_health', 'sec_rw']) d;
+  FROM unnest(ARRAY['sec_db', 'sec_super', 'sec_nopw', 'sec_health', 'sec_rw', 'sec_su']) d;
 REVOKE CREATE ON SCHEMA public FROM sec_user, sec_admin;
 REVOKE USAGE ON FOREIGN DATA WRAPPER grant_fdw FROM sec_user, sec_admin;
+SELECT grant_fdw.remove_registry_admin('sec_admin');
 DROP ROLE sec_user, sec_admin, sec_stats, sec_other;

@@ -102,7 +102,7 @@ SELECT * FROM show_error('SELECT port FROM ops2_whoami');
 ALTER SERVER ops2 OPTIONS (SET pooler 'none');
 SELECT node_of(port) FROM ops2_whoami;
 
--- resetting needs grant_admin
+-- resetting needs registry administration
 CREATE ROLE ops_nobody;
 SET ROLE ops_nobody;
 SELECT count(*) >= 0 AS readable FROM grant_fdw.stat_endpoints;

@@ -218,6 +218,8 @@ static bool drain_quietly(GrantRemote *remote, TimestampTz deadline);
 static void pg_cancel(GrantRemote *remote);
 static bool cancel_within(PGconn *conn, int timeout_ms);
 static void *cancel_thread_main(void *arg);
+static int	no_ambient_credentials(const GrantEndpoint *ep, const char **keywords,
+								   const char **values, int n);
 static PGconn *connect_interruptibly(const char *const *keywords,
 									 const char *const *values,
 									 bool *timed_out);
@@ -304,8 +306,8 @@ static GrantRemote *
 pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 		   bool password_required, const char *application_name)
 {
-	const char *keywords[32];
-	const char *values[32];
+	const char *keywords[40];
+	const char *values[40];
 	int			n = 0;
 	char		portbuf[16];
 	StringInfoData options;
@@ -320,7 +322,8 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	 * server's environment and password file: a non-superuser must bring
 	 * one (the check after connecting then proves the remote used it).
 	 */
-	if (password_required && password == NULL && ep->password == NULL)
+	if (password_required &&
+		(password ? password : ep->password ? ep->password : "")[0] == '\0')
 	{
 		label = grant_endpoint_label(ep);
 		ereport(ERROR,
@@ -362,7 +365,7 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
 
-		if (n >= lengthof(keywords) - 6)
+		if (n >= lengthof(keywords) - 12)
 			break;
 		if (strcmp(def->defname, "options") == 0)
 		{
@@ -393,6 +396,8 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	values[n++] = application_name;
 	keywords[n] = "client_encoding";
 	values[n++] = GetDatabaseEncodingName();
+	if (password_required)
+		n = no_ambient_credentials(ep, keywords, values, n);
 	keywords[n] = NULL;
 	values[n] = NULL;
 
@@ -460,6 +465,49 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	}
 	pfree(label);
 	return remote;
+}
+
+/*
+ * Whoever must prove a password (a non-superuser, or anyone on an endpoint
+ * a non-superuser chose) must not offer what the local server's OS user
+ * holds: its password file (read when no password is given), a client
+ * certificate in its home directory, a Kerberos ticket for GSS encryption
+ * (a certificate or GSS mode the endpoint names, which only a superuser can
+ * set, is meant);
+ * with libpq 16 or later, no authentication but by password at all.
+ * Appended last, so they win over anything earlier.  A path under
+ * /dev/null can never exist, and libpq goes on without a file that does
+ * not exist.  Returns the new count of keywords.
+ */
+#define NO_SUCH_FILE	"/dev/null/none"
+
+static int
+no_ambient_credentials(const GrantEndpoint *ep, const char **keywords,
+					   const char **values, int n)
+{
+	keywords[n] = "passfile";
+	values[n++] = NO_SUCH_FILE;
+	/* what the endpoint names was set by a superuser: meant, not ambient */
+	if (grant_get_option(ep->options, "sslcert") == NULL)
+	{
+		keywords[n] = "sslcert";
+		values[n++] = NO_SUCH_FILE;
+		keywords[n] = "sslkey";
+		values[n++] = NO_SUCH_FILE;
+	}
+	if (grant_get_option(ep->options, "gssencmode") == NULL)
+	{
+		keywords[n] = "gssencmode";
+		values[n++] = "disable";
+	}
+	if (PQlibVersion() >= 160000)
+	{
+		keywords[n] = "require_auth";
+		values[n++] = "password,md5,scram-sha-256";
+		keywords[n] = "sslcertmode";
+		values[n++] = "disable";
+	}
+	return n;
 }
 
 /*

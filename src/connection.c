@@ -472,9 +472,15 @@ open_connection(GrantConnection *entry, ForeignServer *server, Oid userid,
 	/*
 	 * A superuser may use any authentication the remote accepts; anyone
 	 * else must prove a password, unless a superuser said otherwise in the
-	 * user mapping.
+	 * user mapping.  An endpoint a non-superuser chose (registered it, or
+	 * owns its registry-less server) gets the rules of a non-superuser
+	 * whoever connects: a superuser's connection must not offer the local
+	 * server's ambient credentials (password file, Kerberos ticket, client
+	 * certificate) to a host someone else picked.
 	 */
-	if (superuser_arg(userid))
+	if (!superuser_arg(ep->registered_by))
+		password_required = true;
+	else if (superuser_arg(userid))
 		password_required = false;
 
 	check_endpoint_limit(entry, ep);

@@ -80,6 +80,9 @@ typedef struct GrantEndpoint
 								 * connection parameters */
 	bool		pooler;			/* reached through a transaction pooler
 								 * (server option pooler): no session state */
+	Oid			registered_by;	/* who chose it: the role that registered it,
+								 * the owner of a registry-less server;
+								 * InvalidOid when not known */
 } GrantEndpoint;
 
 /* opaque handles owned by an adapter */
@@ -402,6 +405,7 @@ extern List *grant_registry_all_endpoints(void);
 extern bool grant_registry_has_database(const char *database);
 extern char *grant_endpoint_label(const GrantEndpoint *ep);
 extern GrantEndpoint *grant_endpoint_copy(const GrantEndpoint *ep);
+extern bool grant_is_registry_admin(Oid roleid);
 extern uint32 grant_registry_generation(void);
 extern void grant_rethrow_hiding_statement(MemoryContext cxt) pg_attribute_noreturn();
 

@@ -275,17 +275,13 @@ grant_health_set_lag(const GrantEndpoint *ep, int64 lag_ms)
  * May the current user read last_error?  It may name another user's
  * remote identity and quote what the remote said of it, so, as
  * pg_stat_activity does with other sessions' queries: superusers, members
- * of pg_read_all_stats and the registry's administrators (grant_admin).
+ * of pg_read_all_stats and this database's registry administrators.
  */
 static bool
 may_see_errors(void)
 {
-	Oid			admin;
-
-	if (has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS))
-		return true;
-	admin = get_role_oid("grant_admin", true);
-	return OidIsValid(admin) && has_privs_of_role(GetUserId(), admin);
+	return has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS) ||
+		grant_is_registry_admin(GetUserId());
 }
 
 /*

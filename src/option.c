@@ -404,7 +404,7 @@ validate_server(List *options)
 				 errmsg("permission denied to create or alter a server for registry database \"%s\"",
 						defGetString(database)),
 				 errdetail("Such a server connects with the credentials of the registry."),
-				 errhint("Only superusers and members of grant_admin may set option \"database\"; others use a server an administrator created and was granted USAGE on.")));
+				 errhint("Only superusers and this database's registry administrators may set option \"database\"; others use a server an administrator created and was granted USAGE on.")));
 
 	if (database != NULL && (url != NULL || endpoint_opt != NULL))
 		ereport(ERROR,
@@ -427,12 +427,7 @@ validate_server(List *options)
 static bool
 may_use_registry(void)
 {
-	Oid			admin;
-
-	if (superuser())
-		return true;
-	admin = get_role_oid("grant_admin", true);
-	return OidIsValid(admin) && has_privs_of_role(GetUserId(), admin);
+	return grant_is_registry_admin(GetUserId());
 }
 
 /*
@@ -821,9 +816,14 @@ grant_server_database(ForeignServer *server)
 GrantEndpoint *
 grant_server_endpoint(ForeignServer *server)
 {
+	GrantEndpoint *ep;
+
 	if (grant_server_database(server) != NULL)
 		return NULL;
-	return endpoint_from_options(server->options, server->servername);
+	ep = endpoint_from_options(server->options, server->servername);
+	/* whoever may change the server's options chooses its endpoint */
+	ep->registered_by = server->owner;
+	return ep;
 }
 
 /* grant_server_endpoint's work on a server's options; name: the server's */

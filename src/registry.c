@@ -46,6 +46,8 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -217,6 +219,9 @@ registry_load(void)
 					ep->port = DatumGetInt32(values[i]);
 				else if (strcmp(name, "options") == 0)
 					ep->options = options_from_array(DatumGetArrayTypeP(values[i]));
+				else if (strcmp(name, "registered_by") == 0)
+					ep->registered_by = get_role_oid(NameStr(*DatumGetName(values[i])),
+													 true);
 			}
 			ep->database = column_text(values, nulls, desc, "database", true);
 			s = column_text(values, nulls, desc, "adapter", true);
@@ -344,6 +349,26 @@ grant_registry_has_database(const char *database)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Is roleid a registry administrator of this database?  A superuser, or a
+ * role with EXECUTE on this database's grant_fdw.establish_connection():
+ * privileges on functions are per database, so administration of one
+ * database says nothing of another (add_registry_admin() grants the set).
+ */
+bool
+grant_is_registry_admin(Oid roleid)
+{
+	Oid			argtypes[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID};
+	Oid			fn;
+
+	if (superuser_arg(roleid))
+		return true;
+	fn = LookupFuncName(list_make2(makeString(GRANT_SCHEMA),
+								   makeString("establish_connection")),
+						6, argtypes, true);
+	return OidIsValid(fn) && pg_proc_aclcheck(fn, roleid, ACL_EXECUTE) == ACLCHECK_OK;
 }
 
 /* A deep copy of ep in CurrentMemoryContext. */
@@ -601,10 +626,12 @@ establish_connection(FunctionCallInfo fcinfo)
 	char	   *shard = text_arg(fcinfo, 4);
 	GrantEndpoint ep;
 	GrantAdapterKind url_kind;
-	Oid			argtypes[11] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
-	TEXTOID, INT4OID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID};
-	Datum		values[11];
-	char		nulls[11];
+	Oid			argtypes[12] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
+	TEXTOID, INT4OID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, NAMEOID};
+	Datum		values[12];
+	char		nulls[12];
+	Oid			caller = GetUserId();
+	bool		recorded;
 	int			ret;
 	bool		isnull;
 	int32		id;
@@ -691,6 +718,8 @@ establish_connection(FunctionCallInfo fcinfo)
 	values[8] = ep.user ? CStringGetTextDatum(ep.user) : (Datum) 0;
 	values[9] = ep.password ? CStringGetTextDatum(ep.password) : (Datum) 0;
 	values[10] = options_to_array(ep.options);
+	values[11] = DirectFunctionCall1(namein,
+									 CStringGetDatum(GetUserNameFromId(caller, false)));
 	memset(nulls, ' ', sizeof(nulls));
 	nulls[5] = ep.host ? ' ' : 'n';
 	nulls[6] = ep.port > 0 ? ' ' : 'n';
@@ -698,12 +727,20 @@ establish_connection(FunctionCallInfo fcinfo)
 	nulls[8] = ep.user ? ' ' : 'n';
 	nulls[9] = ep.password ? ' ' : 'n';
 
-	ret = SPI_execute_with_args("INSERT INTO grant_fdw.endpoints"
+	/* versions before 0.3 do not record who registered an endpoint */
+	recorded = get_attnum(registry_table_oid(false), "registered_by") != InvalidAttrNumber;
+	ret = SPI_execute_with_args(recorded ?
+								"INSERT INTO grant_fdw.endpoints"
+								" (database, adapter, role, shard, weight, host, port,"
+								"  dbname, username, password, options, registered_by)"
+								" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+								" RETURNING id" :
+								"INSERT INTO grant_fdw.endpoints"
 								" (database, adapter, role, shard, weight, host, port,"
 								"  dbname, username, password, options)"
 								" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
 								" RETURNING id",
-								11, argtypes, values, nulls, false, 0);
+								recorded ? 12 : 11, argtypes, values, nulls, false, 0);
 	/* no row limit: it would stop the INSERT before its statement trigger */
 	if (ret != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not register endpoint: %s", SPI_result_code_string(ret));

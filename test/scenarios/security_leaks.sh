@@ -57,10 +57,11 @@ reader_catch_up
 
 # --- the local side: registry, servers, tables, a mapping, two roles ---
 LDB=postgres lpsql -c "CREATE DATABASE $db" -c "CREATE ROLE $user LOGIN" \
-    -c "CREATE ROLE $admin LOGIN IN ROLE grant_admin"
+    -c "CREATE ROLE $admin LOGIN"
 LDB=$db lpsql -v pw="$canary" -v wrong="$wrong" -v wp="$GRANT_WRITER_PORT" \
-    -v rp="$GRANT_READER_PORT" -v user="$user" >/dev/null <<'SQL'
+    -v rp="$GRANT_READER_PORT" -v user="$user" -v admin="$admin" >/dev/null <<'SQL'
 CREATE EXTENSION "grant";
+SELECT grant_fdw.add_registry_admin(:'admin');
 SELECT grant_fdw.establish_connection('leak', 'postgresql',
   format('postgresql://grant_canary:%s@127.0.0.1:%s/app?sslmode=disable', :'pw', :'wp'));
 SELECT grant_fdw.establish_connection('leak', 'postgresql',

@@ -122,8 +122,8 @@ is "... still no superuser" "$(is_super)" f
 is "... and the trap never ran" "$(hits)" 0
 reset_trap
 
-# --- registration and removal by a grant_admin member (run as the registry's owner) ------
-lpsql -c "GRANT grant_admin TO $evil" >/dev/null
+# --- registration and removal by a registry administrator (run as the registry's owner) ------
+lpsql -c "SELECT grant_fdw.add_registry_admin('$evil')" >/dev/null
 as_evil -v pw="$PW" -v s1="$S1" <<'SQL' >/dev/null
 SET search_path = evil, pg_catalog;
 SELECT grant_fdw.establish_connection('sec2', 'postgresql',
@@ -133,7 +133,7 @@ SELECT grant_fdw.establish_connection('sec2', 'postgresql',
 SELECT grant_fdw.remove_connection('sec2', shard => 'b');
 SELECT grant_fdw.remove_connection('sec2', url => 'postgresql://127.0.0.1:' || :'s1' || '/app');
 SQL
-is "establish_connection/remove_connection by grant_admin under search_path evil: no superuser" \
+is "establish_connection/remove_connection by a registry administrator under search_path evil: no superuser" \
     "$(is_super)" f
 is "... and the trap never ran" "$(hits)" 0
 is "... and both registrations were removed" \
