@@ -392,7 +392,6 @@ BEGIN
              '{}')::pg_catalog.text[]) m
   LOOP
     PERFORM grant_fdw.add_registry_admin(member::pg_catalog.name);
-    RAISE NOTICE 'role % stays registry administrator of this database', member;
   END LOOP;
   PERFORM pg_catalog.set_config('grant_fdw.update_admins', '', true);
 END
