@@ -394,10 +394,10 @@ parse_endpoint(AdoptSource source, const char *url, GrantEndpoint *ep)
 }
 
 /*
- * The connection URL of the server's endpoint with the mapping's
- * credentials: a libpq keyword string for PostgreSQL, a mysql:// URL for
- * MySQL.  palloc'd; holds the password, so it goes nowhere but the
- * registry.
+ * The connection URL of the server's endpoint with the credentials of
+ * mapping (the PUBLIC one's options, or NIL): a libpq keyword string for
+ * PostgreSQL, a mysql:// URL for MySQL.  palloc'd; may hold a password,
+ * so it goes nowhere but the registry.
  */
 static char *
 build_url(AdoptSource source, ForeignServer *server, List *mapping,
