@@ -7,14 +7,17 @@
  *
  * For a postgres_fdw or mysql_fdw server it
  *	1. registers the server's endpoint as the writer (shard 'default') of a
- *	   grant database, with the credentials of the caller's user mapping
- *	   (or the PUBLIC one); a writer already registered there for the same
- *	   host, port and database is reused;
+ *	   grant database, with no personal credentials: with those of the
+ *	   server's PUBLIC user mapping if it has one (everyone had them),
+ *	   else with none; a writer already registered there for the same
+ *	   host, port and database is reused only if it has those very
+ *	   credentials;
  *	2. finds a grant_fdw server naming that database, or creates one named
- *	   after the database (with suffix "_grant" when the name is taken);
- *	3. copies, translated, every user mapping of the old server whose
- *	   credentials differ from the writer's, so each local user keeps its
- *	   remote identity;
+ *	   after the database (with suffix "_grant" when the name is taken); a
+ *	   server found is reused only if it gives every local user the remote
+ *	   identity the old server gave (its own mappings included);
+ *	3. copies, translated, every user mapping of the old server (PUBLIC's
+ *	   and the caller's included) that the grant server lacks;
  *	4. moves each foreign table of the old server in place: its
  *	   pg_foreign_table row gets the new server and translated options, its
  *	   dependency on the old server is moved to the new one, and its
@@ -44,13 +47,25 @@
  *	              column   column_name -> same
  *
  * A registry-less grant_fdw server (url or host/port/dbname) is pointed at
- * the registry in place: its endpoint is registered as above and its
- * endpoint options are replaced by option database.
+ * the registry in place: its endpoint, as the server names it (a user
+ * name perhaps, never a password), is registered as above, and its
+ * endpoint options are replaced by option database; its user mappings
+ * stay.
  *
- * Invariants: no password is ever printed or put into SQL text; it
- * reaches the registry as a query parameter and user mappings through
- * CreateUserMapping's parse tree.  Everything happens in the caller's
- * transaction: an error leaves nothing behind.
+ * Owners: a server that names a registry database may be owned only by a
+ * superuser or a grant_admin member (option.c).  A repointed or reused
+ * server owned by anyone else is given to the caller, and its old owner
+ * keeps USAGE; USAGE grants stay, since an endpoint registered here lends
+ * no personal credentials.
+ *
+ * Invariants: each local user keeps exactly the remote identity it had:
+ * its own mapping, else the PUBLIC one, else an error (connection.c
+ * refuses a user without a mapping on an endpoint registered without
+ * credentials, instead of using the local server's ambient ones); what
+ * cannot be kept exactly is refused.  No password is ever printed or put
+ * into SQL text; it reaches the registry as a query parameter and user
+ * mappings through CreateUserMapping's parse tree.  Everything happens in
+ * the caller's transaction: an error leaves nothing behind.
  *
  *-------------------------------------------------------------------------
  */
@@ -98,6 +113,23 @@ typedef enum AdoptSource
 	ADOPT_GRANT_FDW				/* registry-less grant_fdw server */
 } AdoptSource;
 
+/* one user mapping of a server, its options under grant's names */
+typedef struct AdoptMapping
+{
+	Oid			user;			/* InvalidOid: PUBLIC */
+	List	   *options;		/* user, password, password_required */
+	List	   *raw;			/* as its wrapper has them */
+} AdoptMapping;
+
+/* the remote identity a local user connects with; none: an error */
+typedef struct AdoptIdentity
+{
+	bool		none;
+	const char *user;
+	const char *password;
+	const char *password_required;
+} AdoptIdentity;
+
 /* options of a postgres_fdw server that are not libpq keywords */
 static const char *const postgres_fdw_server_options[] = {
 	"use_remote_estimate", "fdw_startup_cost", "fdw_tuple_cost", "extensions",
@@ -128,19 +160,32 @@ static const char *const grant_plain_server_options[] = {
 
 static bool name_in(const char *name, const char *const *list);
 static AdoptSource source_of(ForeignServer *server);
-static List *caller_mapping_options(ForeignServer *server);
+static List *public_mapping_options(ForeignServer *server);
+static void parse_endpoint(AdoptSource source, const char *url,
+						   GrantEndpoint *ep);
 static char *build_url(AdoptSource source, ForeignServer *server,
 					   List *mapping, const char *mysql_dbname);
 static void append_keyword(StringInfo buf, const char *kw, const char *val);
 static void append_encoded(StringInfo buf, const char *s);
 static void append_mysql_url_start(StringInfo buf, const char *user,
 								   const char *password);
-static void register_writer(const char *database, AdoptSource source,
-							const char *url);
+static void register_writer(const char *database, ForeignServer *server,
+							const GrantEndpoint *ep, const char *url);
 static Oid	find_or_create_server(const char *database, Oid grant_fdw,
-								  char **servername);
-static void copy_user_mappings(ForeignServer *old, const char *newname,
-							   AdoptSource source, const char *database);
+								  char **servername, bool *reused);
+static List *mappings_of(Oid serverid, AdoptSource source);
+static AdoptMapping *mapping_for(List *mappings, Oid user);
+static void check_mappings_exact(List *mappings, AdoptSource source,
+								 ForeignServer *old, const GrantEndpoint *lent);
+static void refuse_mapping(AdoptMapping *m, ForeignServer *old,
+						   const char *detail);
+static AdoptIdentity identity_of(List *mappings, Oid user,
+								 const GrantEndpoint *lent);
+static bool same_identity(AdoptIdentity a, AdoptIdentity b);
+static void check_reuse(const char *servername, List *target, List *old,
+						ForeignServer *oldserver, const GrantEndpoint *lent);
+static void copy_user_mappings(List *old, List *target, const char *newname);
+static void check_owner(Oid serverid);
 static bool same_text(const char *a, const char *b);
 static List *foreign_tables_of(Oid serverid);
 static List *translate_table_options(AdoptSource source, Oid relid,
@@ -168,9 +213,11 @@ grant_adopt_server(PG_FUNCTION_ARGS)
 	char	   *servername;
 	Oid			newserver;
 	List	   *relids;
-	List	   *mapping;
+	List	   *old_mappings = NIL;
 	char	   *mysql_dbname = NULL;
 	char	   *url;
+	GrantEndpoint lent;
+	bool		reused;
 	ListCell   *lc;
 
 	if (!superuser())
@@ -203,8 +250,6 @@ grant_adopt_server(PG_FUNCTION_ARGS)
 	foreach(lc, relids)
 		LockRelationOid(lfirst_oid(lc), AccessExclusiveLock);
 
-	mapping = caller_mapping_options(server);
-
 	/* a MySQL endpoint connects to the database of its (first) table */
 	if (source == ADOPT_MYSQL_FDW && relids != NIL)
 	{
@@ -214,8 +259,17 @@ grant_adopt_server(PG_FUNCTION_ARGS)
 		mysql_dbname = db ? db : get_namespace_name(get_rel_namespace(first));
 	}
 
-	url = build_url(source, server, mapping, mysql_dbname);
-	register_writer(database, source, url);
+	/* the endpoint lends only what everyone had: PUBLIC's credentials */
+	url = build_url(source, server,
+					source == ADOPT_GRANT_FDW ? NIL : public_mapping_options(server),
+					mysql_dbname);
+	parse_endpoint(source, url, &lent);
+	if (source != ADOPT_GRANT_FDW)
+	{
+		old_mappings = mappings_of(server->serverid, source);
+		check_mappings_exact(old_mappings, source, server, &lent);
+	}
+	register_writer(database, server, &lent, url);
 	CommandCounterIncrement();	/* the registry cache sees the writer */
 
 	if (source == ADOPT_GRANT_FDW)
@@ -226,9 +280,17 @@ grant_adopt_server(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		newserver = find_or_create_server(database, grant_fdw->fdwid, &servername);
-		copy_user_mappings(server, servername, source, database);
+		List	   *target;
+
+		newserver = find_or_create_server(database, grant_fdw->fdwid,
+										  &servername, &reused);
+		target = mappings_of(newserver, ADOPT_GRANT_FDW);
+		if (reused)
+			check_reuse(servername, target, old_mappings, server, &lent);
+		copy_user_mappings(old_mappings, target, servername);
 	}
+	CommandCounterIncrement();
+	check_owner(newserver);
 	CommandCounterIncrement();
 
 	foreach(lc, relids)
@@ -306,51 +368,36 @@ source_of(ForeignServer *server)
 }
 
 /*
- * The options of the user mapping the caller connects with: the caller's
- * own, else PUBLIC's, as the wrappers themselves look them up.  NIL for a
- * registry-less grant_fdw server without one (its endpoint may need no
- * credentials); an error for the other wrappers, which cannot connect
- * without one.
+ * The options of the server's PUBLIC user mapping, as its wrapper names
+ * them; NIL when it has none.  Only they may go into the registry: every
+ * local user without a mapping of its own connected with them.
  */
 static List *
-caller_mapping_options(ForeignServer *server)
+public_mapping_options(ForeignServer *server)
 {
-	Oid			users[2] = {GetUserId(), InvalidOid};
-	int			i;
+	AdoptMapping *m = mapping_for(mappings_of(server->serverid, source_of(server)),
+								  InvalidOid);
 
-	for (i = 0; i < 2; i++)
-	{
-		HeapTuple	tp = SearchSysCache2(USERMAPPINGUSERSERVER,
-										 ObjectIdGetDatum(users[i]),
-										 ObjectIdGetDatum(server->serverid));
+	return m ? m->raw : NIL;
+}
 
-		if (HeapTupleIsValid(tp))
-		{
-			bool		isnull;
-			Datum		d = SysCacheGetAttr(USERMAPPINGUSERSERVER, tp,
-											Anum_pg_user_mapping_umoptions,
-											&isnull);
-			List	   *options = isnull ? NIL : untransformRelOptions(d);
-
-			ReleaseSysCache(tp);
-			return options;
-		}
-	}
-	if (source_of(server) == ADOPT_GRANT_FDW)
-		return NIL;
-	ereport(ERROR,
-			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 errmsg("user mapping not found for user \"%s\", server \"%s\"",
-					GetUserNameFromId(GetUserId(), false), server->servername),
-			 errhint("The endpoint is registered with the credentials of the caller's user mapping, or the PUBLIC one: create one first.")));
-	return NIL;
+/* ep: the endpoint of url, as the registry will hold it */
+static void
+parse_endpoint(AdoptSource source, const char *url, GrantEndpoint *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	if (source == ADOPT_MYSQL_FDW ||
+		(source == ADOPT_GRANT_FDW && strncmp(url, "mysql://", 8) == 0))
+		grant_mysql_parse_url(url, ep);
+	else
+		grant_pg_parse_url(url, ep);
 }
 
 /*
- * The connection URL of the server's endpoint with the mapping's
- * credentials: a libpq keyword string for PostgreSQL, a mysql:// URL for
- * MySQL.  palloc'd; holds the password, so it goes nowhere but the
- * registry.
+ * The connection URL of the server's endpoint with the credentials of
+ * mapping (the PUBLIC one's options, or NIL): a libpq keyword string for
+ * PostgreSQL, a mysql:// URL for MySQL.  palloc'd; may hold a password,
+ * so it goes nowhere but the registry.
  */
 static char *
 build_url(AdoptSource source, ForeignServer *server, List *mapping,
@@ -399,30 +446,16 @@ build_url(AdoptSource source, ForeignServer *server, List *mapping,
 
 	if (source == ADOPT_GRANT_FDW)
 	{
+		/* the server's own endpoint: its user name, if any, no password */
 		GrantEndpoint *ep = grant_server_endpoint(server);
-		char	   *url = grant_endpoint_url(ep);	/* never has a password */
-		char	   *user = grant_get_option(mapping, "user");
-		char	   *password = grant_get_option(mapping, "password");
 
 		if (ep->adapter == GRANT_ADAPTER_MYSQL)
-		{
-			/* put the credentials in front of the host */
-			char	   *rest = url + strlen("mysql://");
-
-			if (ep->user != NULL && user == NULL)
-				user = ep->user;
-			if (ep->user != NULL)
-				rest = strchr(rest, '@') + 1;
-			append_mysql_url_start(&buf, user, password);
-			appendStringInfoString(&buf, rest);
-			return buf.data;
-		}
+			return grant_endpoint_url(ep);	/* never has a password */
 		append_keyword(&buf, "host", ep->host);
 		if (ep->port > 0)
 			append_keyword(&buf, "port", psprintf("%d", ep->port));
 		append_keyword(&buf, "dbname", ep->dbname);
-		append_keyword(&buf, "user", user ? user : ep->user);
-		append_keyword(&buf, "password", password);
+		append_keyword(&buf, "user", ep->user);
 		foreach(lc, ep->options)
 		{
 			DefElem    *def = (DefElem *) lfirst(lc);
@@ -511,29 +544,22 @@ append_encoded(StringInfo buf, const char *s)
 }
 
 /*
- * Register url as the writer of database, shard 'default', unless that
- * writer is already registered for the same endpoint.  Registration runs
- * through grant_fdw.establish_connection(), with every check it makes.
+ * Register url (parsed: ep) as the writer of database, shard 'default',
+ * unless that writer is already registered for the same endpoint with the
+ * same credentials; with others, it would lend them to users of server
+ * who had no mapping.  Registration runs through
+ * grant_fdw.establish_connection(), with every check it makes.
  */
 static void
-register_writer(const char *database, AdoptSource source, const char *url)
+register_writer(const char *database, ForeignServer *server,
+				const GrantEndpoint *ep, const char *url)
 {
-	GrantEndpoint ep;
 	List	   *endpoints = grant_registry_endpoints(database);
 	ListCell   *lc;
 	Oid			argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
 	Datum		values[3];
 	int			ret;
-	bool		mysql;
 	GrantRunAs	run_as;
-
-	memset(&ep, 0, sizeof(ep));
-	mysql = source == ADOPT_MYSQL_FDW ||
-		(source == ADOPT_GRANT_FDW && strncmp(url, "mysql://", 8) == 0);
-	if (mysql)
-		grant_mysql_parse_url(url, &ep);
-	else
-		grant_pg_parse_url(url, &ep);
 
 	foreach(lc, endpoints)
 	{
@@ -542,12 +568,18 @@ register_writer(const char *database, AdoptSource source, const char *url)
 		if (reg->role != GRANT_ROLE_WRITING ||
 			strcmp(reg->shard, GRANT_DEFAULT_SHARD) != 0)
 			continue;
-		if (reg->adapter == ep.adapter && reg->port == ep.port &&
-			((reg->host == NULL && ep.host == NULL) ||
-			 (reg->host && ep.host && strcmp(reg->host, ep.host) == 0)) &&
-			((reg->dbname == NULL && ep.dbname == NULL) ||
-			 (reg->dbname && ep.dbname && strcmp(reg->dbname, ep.dbname) == 0)))
+		if (reg->adapter == ep->adapter && reg->port == ep->port &&
+			same_text(reg->host, ep->host) && same_text(reg->dbname, ep->dbname))
 		{
+			if (!same_text(reg->user, ep->user) ||
+				!same_text(reg->password, ep->password))
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("writer \"%s\" of grant database \"%s\" has other credentials than server \"%s\" gives everyone",
+								grant_endpoint_label(reg), database,
+								server->servername),
+						 errdetail("Local users without a user mapping would connect with the writer's credentials."),
+						 errhint("Pass another database name as the second argument of grant_fdw.adopt_server().")));
 			ereport(NOTICE,
 					(errmsg("endpoint \"%s\" is already the writer of grant database \"%s\"",
 							grant_endpoint_label(reg), database)));
@@ -564,7 +596,8 @@ register_writer(const char *database, AdoptSource source, const char *url)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	values[0] = CStringGetTextDatum(database);
-	values[1] = CStringGetTextDatum(mysql ? "mysql" : "postgresql");
+	values[1] = CStringGetTextDatum(ep->adapter == GRANT_ADAPTER_MYSQL ?
+									"mysql" : "postgresql");
 	values[2] = CStringGetTextDatum(url);
 	ret = SPI_execute_with_args("SELECT grant_fdw.establish_connection($1, $2, $3)",
 								3, argtypes, values, NULL, false, 0);
@@ -574,16 +607,18 @@ register_writer(const char *database, AdoptSource source, const char *url)
 	grant_run_as_end(&run_as);
 	ereport(NOTICE,
 			(errmsg("registered \"%s\" as the writer of grant database \"%s\"",
-					grant_endpoint_label(&ep), database)));
+					grant_endpoint_label(ep), database)));
 }
 
 /*
  * The grant_fdw server for database: the first by name among those that
- * name it, else a new one named after the database (or database_grant
- * when that name is taken).  Returns its OID and, in *servername, its name.
+ * name it (*reused), else a new one named after the database (or
+ * database_grant when that name is taken).  Returns its OID and, in
+ * *servername, its name.
  */
 static Oid
-find_or_create_server(const char *database, Oid grant_fdw, char **servername)
+find_or_create_server(const char *database, Oid grant_fdw, char **servername,
+					  bool *reused)
 {
 	Relation	rel;
 	SysScanDesc scan;
@@ -614,7 +649,8 @@ find_or_create_server(const char *database, Oid grant_fdw, char **servername)
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 
-	if (OidIsValid(found))
+	*reused = OidIsValid(found);
+	if (*reused)
 	{
 		*servername = found_name;
 		return found;
@@ -637,66 +673,34 @@ find_or_create_server(const char *database, Oid grant_fdw, char **servername)
 }
 
 /*
- * Give the grant server a translated copy of every user mapping of the old
- * one, so that each local user keeps its remote identity.  A mapping with
- * the very credentials of the database's writer is not copied: without it
- * the registry gives the same, and a reused server's other tables are left
- * as they were.  Neither is one the grant server has already.  Options
- * without a grant meaning are left out.
+ * The user mappings of a server, options translated to grant's names
+ * (mysql_fdw's username is user); those without a grant meaning are left
+ * out of options and kept in raw.  palloc'd.
  */
-static void
-copy_user_mappings(ForeignServer *old, const char *newname, AdoptSource source,
-				   const char *database)
+static List *
+mappings_of(Oid serverid, AdoptSource source)
 {
 	Relation	rel;
 	SysScanDesc scan;
 	ScanKeyData key;
 	HeapTuple	tup;
-	Oid			newserver = GetForeignServerByName(newname, false)->serverid;
-	List	   *users = NIL;
-	List	   *optlists = NIL;
-	ListCell   *lu;
-	ListCell   *lo;
-	GrantEndpoint *writer = NULL;
-
-	foreach(lu, grant_registry_endpoints(database))
-	{
-		GrantEndpoint *ep = (GrantEndpoint *) lfirst(lu);
-
-		if (ep->role == GRANT_ROLE_WRITING &&
-			strcmp(ep->shard, GRANT_DEFAULT_SHARD) == 0)
-			writer = ep;
-	}
+	List	   *result = NIL;
 
 	ScanKeyInit(&key, Anum_pg_user_mapping_umserver, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(old->serverid));
+				F_OIDEQ, ObjectIdGetDatum(serverid));
 	rel = table_open(UserMappingRelationId, AccessShareLock);
 	scan = systable_beginscan(rel, InvalidOid, false, NULL, 1, &key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
-		Form_pg_user_mapping um = (Form_pg_user_mapping) GETSTRUCT(tup);
+		AdoptMapping *m = palloc0(sizeof(AdoptMapping));
 		bool		isnull;
 		Datum		d = heap_getattr(tup, Anum_pg_user_mapping_umoptions,
 									 RelationGetDescr(rel), &isnull);
-
-		users = lappend_oid(users, um->umuser);
-		optlists = lappend(optlists, isnull ? NIL : untransformRelOptions(d));
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-
-	forboth(lu, users, lo, optlists)
-	{
-		Oid			user = lfirst_oid(lu);
-		List	   *translated = NIL;
 		ListCell   *lc;
-		CreateUserMappingStmt *stmt;
-		RoleSpec   *role;
 
-		if (SearchSysCacheExists2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(user),
-								  ObjectIdGetDatum(newserver)))
-			continue;
-		foreach(lc, (List *) lfirst(lo))
+		m->user = ((Form_pg_user_mapping) GETSTRUCT(tup))->umuser;
+		m->raw = isnull ? NIL : untransformRelOptions(d);
+		foreach(lc, m->raw)
 		{
 			DefElem    *def = (DefElem *) lfirst(lc);
 			const char *name = def->defname;
@@ -705,31 +709,238 @@ copy_user_mappings(ForeignServer *old, const char *newname, AdoptSource source,
 				name = "user";
 			if (strcmp(name, "user") == 0 || strcmp(name, "password") == 0 ||
 				strcmp(name, "password_required") == 0)
-				translated = lappend(translated,
+				m->options = lappend(m->options,
 									 makeDefElem(pstrdup(name),
 												 (Node *) makeString(pstrdup(defGetString(def))),
 												 -1));
 		}
-		if (writer != NULL &&
-			same_text(grant_get_option(translated, "user"), writer->user) &&
-			same_text(grant_get_option(translated, "password"), writer->password) &&
-			grant_get_option(translated, "password_required") == NULL)
+		result = lappend(result, m);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+/* the mapping of user (InvalidOid: PUBLIC) in mappings, or NULL */
+static AdoptMapping *
+mapping_for(List *mappings, Oid user)
+{
+	ListCell   *lc;
+
+	foreach(lc, mappings)
+	{
+		AdoptMapping *m = (AdoptMapping *) lfirst(lc);
+
+		if (m->user == user)
+			return m;
+	}
+	return NULL;
+}
+
+/*
+ * Refuse a personal mapping whose copy would connect otherwise than it
+ * did, because grant completes a mapping from the endpoint, which lends
+ * PUBLIC's credentials (lent): one naming no user (its wrapper took the
+ * local server's default user name), one naming PUBLIC's user without a
+ * password (it had none), one with a client certificate other than
+ * PUBLIC's (grant takes certificates from the endpoint).
+ */
+static void
+check_mappings_exact(List *mappings, AdoptSource source, ForeignServer *old,
+					 const GrantEndpoint *lent)
+{
+	AdoptMapping *pub = mapping_for(mappings, InvalidOid);
+	ListCell   *lc;
+
+	foreach(lc, mappings)
+	{
+		AdoptMapping *m = (AdoptMapping *) lfirst(lc);
+		char	   *user = grant_get_option(m->options, "user");
+		char	   *password = grant_get_option(m->options, "password");
+
+		if (!OidIsValid(m->user))
+			continue;
+		if (user == NULL && (lent->user != NULL || lent->password != NULL))
+			refuse_mapping(m, old, "It names no remote user, so grant would connect as the PUBLIC mapping's user.");
+		if (password == NULL && lent->password != NULL &&
+			same_text(user, lent->user))
+			refuse_mapping(m, old, "It names the PUBLIC mapping's user without a password, so grant would send the PUBLIC mapping's password.");
+		if (source == ADOPT_POSTGRES_FDW &&
+			(!same_text(grant_get_option(m->raw, "sslcert"),
+						pub ? grant_get_option(pub->raw, "sslcert") : NULL) ||
+			 !same_text(grant_get_option(m->raw, "sslkey"),
+						pub ? grant_get_option(pub->raw, "sslkey") : NULL)))
+			refuse_mapping(m, old, "It has a client certificate of its own, and grant takes client certificates from the endpoint, which has the PUBLIC mapping's.");
+	}
+}
+
+static void
+refuse_mapping(AdoptMapping *m, ForeignServer *old, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("cannot keep the remote identity of user \"%s\" on server \"%s\"",
+					GetUserNameFromId(m->user, false), old->servername),
+			 errdetail_internal("%s", detail),
+			 errhint("Give the user mapping its own user and password, or drop it, before adopting the server.")));
+}
+
+/*
+ * The identity user (InvalidOid: anyone without a mapping) connects with
+ * through a server with mappings, as connection.c completes it from the
+ * endpoint's lent credentials: the user's mapping, else PUBLIC's, else
+ * the endpoint's own credentials, else none (an error).
+ */
+static AdoptIdentity
+identity_of(List *mappings, Oid user, const GrantEndpoint *lent)
+{
+	AdoptMapping *m = mapping_for(mappings, user);
+	AdoptIdentity id = {false, NULL, NULL, NULL};
+
+	if (m == NULL)
+		m = mapping_for(mappings, InvalidOid);
+	if (m == NULL)
+	{
+		id.none = (lent->user == NULL && lent->password == NULL);
+		id.user = lent->user;
+		id.password = lent->password;
+		return id;
+	}
+	id.user = grant_get_option(m->options, "user");
+	id.password = grant_get_option(m->options, "password");
+	id.password_required = grant_get_option(m->options, "password_required");
+	if (id.password == NULL && (id.user == NULL || same_text(id.user, lent->user)))
+		id.password = lent->password;
+	if (id.user == NULL)
+		id.user = lent->user;
+	return id;
+}
+
+static bool
+same_identity(AdoptIdentity a, AdoptIdentity b)
+{
+	if (a.none || b.none)
+		return a.none == b.none;
+	return same_text(a.user, b.user) && same_text(a.password, b.password) &&
+		same_text(a.password_required, b.password_required);
+}
+
+/*
+ * A grant server found for the database is reused only if, once the old
+ * server's mappings are added where it has none, every local user
+ * connects through it as through the old server: its other tables then
+ * keep their identities, and the adopted ones theirs.
+ */
+static void
+check_reuse(const char *servername, List *target, List *old,
+			ForeignServer *oldserver, const GrantEndpoint *lent)
+{
+	List	   *users = list_make1_oid(InvalidOid);
+	ListCell   *lc;
+
+	foreach(lc, target)
+		users = list_append_unique_oid(users, ((AdoptMapping *) lfirst(lc))->user);
+	foreach(lc, old)
+		users = list_append_unique_oid(users, ((AdoptMapping *) lfirst(lc))->user);
+	foreach(lc, users)
+	{
+		Oid			user = lfirst_oid(lc);
+
+		if (same_identity(identity_of(target, user, lent),
+						  identity_of(old, user, lent)))
+			continue;
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("server \"%s\" would give %s another remote identity than server \"%s\"",
+						servername,
+						OidIsValid(user) ? psprintf("user \"%s\"", GetUserNameFromId(user, false))
+						: "users without a user mapping",
+						oldserver->servername),
+				 errhint("Make the user mappings of both servers agree, or pass another database name as the second argument of grant_fdw.adopt_server().")));
+	}
+}
+
+/*
+ * Give the grant server (its mappings: target) a copy of each mapping of
+ * the old server it lacks; those it has give the same identity (see
+ * check_reuse).
+ */
+static void
+copy_user_mappings(List *old, List *target, const char *newname)
+{
+	ListCell   *lc;
+
+	foreach(lc, old)
+	{
+		AdoptMapping *m = (AdoptMapping *) lfirst(lc);
+		CreateUserMappingStmt *stmt;
+		RoleSpec   *role;
+
+		if (mapping_for(target, m->user) != NULL)
 			continue;
 		role = makeNode(RoleSpec);
 		role->location = -1;
-		if (OidIsValid(user))
+		if (OidIsValid(m->user))
 		{
 			role->roletype = ROLESPEC_CSTRING;
-			role->rolename = GetUserNameFromId(user, false);
+			role->rolename = GetUserNameFromId(m->user, false);
 		}
 		else
 			role->roletype = ROLESPEC_PUBLIC;
 		stmt = makeNode(CreateUserMappingStmt);
 		stmt->user = role;
 		stmt->servername = pstrdup(newname);
-		stmt->options = translated;
+		stmt->options = m->options;
 		CreateUserMapping(stmt);
 	}
+}
+
+/*
+ * A server naming a registry database belongs to a superuser or a
+ * grant_admin member (option.c lets only them create one).  Give one
+ * owned by anyone else to the caller; the old owner keeps USAGE, which
+ * reaches the database only with credentials of its own, as the
+ * endpoint lends none but PUBLIC's.
+ */
+static void
+check_owner(Oid serverid)
+{
+	ForeignServer *fs = GetForeignServer(serverid);
+	Oid			admin = get_role_oid("grant_admin", true);
+	char	   *old_owner;
+	GrantStmt  *grant;
+	AccessPriv *usage;
+	RoleSpec   *grantee;
+
+	if (superuser_arg(fs->owner) ||
+		(OidIsValid(admin) && has_privs_of_role(fs->owner, admin)))
+		return;
+	old_owner = GetUserNameFromId(fs->owner, false);
+	AlterForeignServerOwner(fs->servername, GetUserId());
+	CommandCounterIncrement();
+
+	usage = makeNode(AccessPriv);
+	usage->priv_name = "usage";
+	grantee = makeNode(RoleSpec);
+	grantee->roletype = ROLESPEC_CSTRING;
+	grantee->rolename = old_owner;
+	grantee->location = -1;
+	grant = makeNode(GrantStmt);
+	grant->is_grant = true;
+	grant->targtype = ACL_TARGET_OBJECT;
+	grant->objtype = OBJECT_FOREIGN_SERVER;
+	grant->objects = list_make1(makeString(pstrdup(fs->servername)));
+	grant->privileges = list_make1(usage);
+	grant->grantees = list_make1(grantee);
+	grant->behavior = DROP_RESTRICT;
+	ExecuteGrantStmt(grant);
+
+	ereport(NOTICE,
+			(errmsg("server \"%s\" now belongs to \"%s\" instead of \"%s\"",
+					fs->servername, GetUserNameFromId(GetUserId(), false),
+					old_owner),
+			 errdetail("Only superusers and members of grant_admin may own a server that uses the registry; \"%s\" keeps USAGE on it.",
+					   old_owner)));
 }
 
 /* equal strings, or both NULL */

@@ -19,6 +19,10 @@
  *	  transaction begins, never inside one.
  *	- A connection whose server, user mapping or registry entry changed is
  *	  dropped when no remote transaction is open on it.
+ *	- A registry endpoint registered without user and password lends no
+ *	  identity: a local user without a user mapping (own or PUBLIC) is
+ *	  refused (42704) instead of connecting with the local server's
+ *	  ambient credentials, superusers included.
  *	- A connection unused for grant.idle_timeout is closed, never inside a
  *	  remote transaction and never from a signal handler: at the end of a
  *	  local transaction, or while the session is idle, where the timer's
@@ -142,6 +146,8 @@ static void open_connection(GrantConnection *entry, ForeignServer *server,
 static void close_connection(GrantConnection *entry);
 static void begin_remote_xact(GrantConnection *entry);
 static List *user_mapping_options(Oid userid, Oid serverid, uint32 *hashvalue);
+static void check_lent_identity(ForeignServer *server, Oid userid,
+								const GrantEndpoint *ep);
 static void commit_remote(GrantConnection *entry);
 static void prepare_written(void);
 static void finish_prepared(GrantConnection *entry, bool commit);
@@ -430,6 +436,41 @@ user_mapping_options(Oid userid, Oid serverid, uint32 *hashvalue)
 	return options;
 }
 
+/*
+ * Refuse a user without a user mapping (own or PUBLIC) on a registry
+ * endpoint registered without user and password: it lends no identity,
+ * and the adapters would connect with the local server's own (its OS user
+ * name, password file, environment).  grant_fdw.adopt_server() registers
+ * endpoints so, so that whoever had no mapping on the adopted server keeps
+ * getting an error.  Registry-less servers keep postgres_fdw's rules.
+ */
+static void
+check_lent_identity(ForeignServer *server, Oid userid, const GrantEndpoint *ep)
+{
+	char	   *label;
+
+	if (ep->user != NULL || ep->password != NULL ||
+		grant_server_database(server) == NULL)
+		return;
+	if (SearchSysCacheExists2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(userid),
+							  ObjectIdGetDatum(server->serverid)) ||
+		SearchSysCacheExists2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(InvalidOid),
+							  ObjectIdGetDatum(server->serverid)))
+		return;
+	label = grant_endpoint_label(ep);
+	if (!OidIsValid(server->serverid))	/* execute(), query() */
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("grant endpoint \"%s\" has no credentials of its own", label),
+				 errhint("Routed SQL connects with the registry's credentials: register the endpoint with a user and password.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("user mapping not found for user \"%s\", server \"%s\"",
+					GetUserNameFromId(userid, false), server->servername),
+			 errdetail("Grant endpoint \"%s\" is registered without credentials.", label),
+			 errhint("Create a user mapping for the user on the server.")));
+}
+
 static void
 open_connection(GrantConnection *entry, ForeignServer *server, Oid userid,
 				const GrantEndpoint *ep)
@@ -442,6 +483,7 @@ open_connection(GrantConnection *entry, ForeignServer *server, Oid userid,
 	char	   *app_name;
 	char	   *label;
 
+	check_lent_identity(server, userid, ep);
 	um_options = user_mapping_options(userid, server->serverid,
 									  &entry->mapping_hashvalue);
 	foreach(lc, um_options)
