@@ -312,7 +312,7 @@ SELECT database, role, port = :shard2_port AS on_shard2, username, has_password
   FROM grant_fdw.connections WHERE database = 'adopt_shard2';
 
 -- a registry-less server owned by a non-administrator: ownership goes to
--- the caller (only superusers and grant_admin members may own a server
+-- the caller (only superusers and registry administrators may own a server
 -- that uses the registry), USAGE grants stay, the old owner keeps USAGE
 -- and its own mapping
 GRANT USAGE ON FOREIGN DATA WRAPPER grant_fdw TO adopt_owner;
@@ -344,8 +344,9 @@ RESET ROLE;
 SET ROLE adopt_other;
 SELECT * FROM show_error('SELECT usr FROM solo3_whoami');
 RESET ROLE;
--- a grant_admin member may own one: it keeps it
-CREATE ROLE adopt_admin IN ROLE grant_admin;
+-- a registry administrator may own one: it keeps it
+CREATE ROLE adopt_admin;
+SELECT grant_fdw.add_registry_admin('adopt_admin');
 CREATE SERVER solo4 FOREIGN DATA WRAPPER grant_fdw
   OPTIONS (host '127.0.0.1', port :'shard2_port', dbname 'app');
 ALTER SERVER solo4 OWNER TO adopt_admin;
@@ -370,6 +371,7 @@ SELECT on_node('writer', 'DROP TABLE public.adopt_items');
 REVOKE USAGE ON FOREIGN DATA WRAPPER grant_fdw FROM adopt_owner;
 REVOKE CREATE ON SCHEMA public FROM adopt_owner;
 DROP FUNCTION identities(text);
+SELECT grant_fdw.remove_registry_admin('adopt_admin');
 DROP ROLE adopt_reader, adopt_other, adopt_app, adopt_super, adopt_owner, adopt_admin;
 DROP EXTENSION mysql_fdw;
 DROP EXTENSION postgres_fdw;

@@ -53,7 +53,7 @@
  * stay.
  *
  * Owners: a server that names a registry database may be owned only by a
- * superuser or a grant_admin member (option.c).  A repointed or reused
+ * superuser or a registry administrator of this database (option.c).  A repointed or reused
  * server owned by anyone else is given to the caller, and its old owner
  * keeps USAGE; USAGE grants stay, since an endpoint registered here lends
  * no personal credentials.
@@ -897,7 +897,7 @@ copy_user_mappings(List *old, List *target, const char *newname)
 
 /*
  * A server naming a registry database belongs to a superuser or a
- * grant_admin member (option.c lets only them create one).  Give one
+ * registry administrator (option.c lets only them create one).  Give one
  * owned by anyone else to the caller; the old owner keeps USAGE, which
  * reaches the database only with credentials of its own, as the
  * endpoint lends none but PUBLIC's.
@@ -906,14 +906,12 @@ static void
 check_owner(Oid serverid)
 {
 	ForeignServer *fs = GetForeignServer(serverid);
-	Oid			admin = get_role_oid("grant_admin", true);
 	char	   *old_owner;
 	GrantStmt  *grant;
 	AccessPriv *usage;
 	RoleSpec   *grantee;
 
-	if (superuser_arg(fs->owner) ||
-		(OidIsValid(admin) && has_privs_of_role(fs->owner, admin)))
+	if (grant_is_registry_admin(fs->owner))
 		return;
 	old_owner = GetUserNameFromId(fs->owner, false);
 	AlterForeignServerOwner(fs->servername, GetUserId());
@@ -939,7 +937,7 @@ check_owner(Oid serverid)
 			(errmsg("server \"%s\" now belongs to \"%s\" instead of \"%s\"",
 					fs->servername, GetUserNameFromId(GetUserId(), false),
 					old_owner),
-			 errdetail("Only superusers and members of grant_admin may own a server that uses the registry; \"%s\" keeps USAGE on it.",
+			 errdetail("Only superusers and registry administrators may own a server that uses the registry; \"%s\" keeps USAGE on it.",
 					   old_owner)));
 }
 
