@@ -77,14 +77,47 @@ EXCEPTION WHEN unique_violation THEN
   RAISE NOTICE 'caught unique_violation (%)', SQLSTATE;
 END $$;
 
--- one snapshot per transaction: a row committed on the writer meanwhile
--- is not seen by a REPEATABLE READ remote transaction already open
+-- the remote transaction runs at the local one's isolation level
+SELECT on_node('writer', $$CREATE OR REPLACE VIEW public.xact_isolation AS
+  SELECT current_setting('transaction_isolation') AS level$$);
+SELECT on_node('writer', 'GRANT SELECT ON public.xact_isolation TO grant_test');
+CREATE FOREIGN TABLE xact_isolation (level text) SERVER txdb;
 SET "grant".role = 'writing';
+BEGIN;
+SELECT level FROM xact_isolation;
+COMMIT;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT level FROM xact_isolation;
+COMMIT;
+BEGIN ISOLATION LEVEL SERIALIZABLE;
+SELECT level FROM xact_isolation;
+COMMIT;
+SET "grant".remote_isolation = repeatable_read;
+BEGIN;
+SELECT level FROM xact_isolation;
+COMMIT;
+RESET "grant".remote_isolation;
+-- READ COMMITTED, as the server: a row committed on the writer meanwhile is
+-- seen by the next statement of the transaction
 BEGIN;
 SELECT count(*) FROM accounts;
 SELECT on_node('writer', 'INSERT INTO accounts VALUES (100, ''outside'', 0)');
 SELECT count(*) FROM accounts;
 COMMIT;
+-- REPEATABLE READ: one snapshot for the whole transaction
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT count(*) FROM accounts;
+SELECT on_node('writer', 'INSERT INTO accounts VALUES (101, ''outside'', 0)');
+SELECT count(*) FROM accounts;
+COMMIT;
+-- and grant.remote_isolation = repeatable_read keeps one for READ COMMITTED
+SET "grant".remote_isolation = repeatable_read;
+BEGIN;
+SELECT count(*) FROM accounts;
+SELECT on_node('writer', 'INSERT INTO accounts VALUES (102, ''outside'', 0)');
+SELECT count(*) FROM accounts;
+COMMIT;
+RESET "grant".remote_isolation;
 SELECT count(*) FROM accounts;
 -- SERIALIZABLE locally means SERIALIZABLE remotely
 BEGIN ISOLATION LEVEL SERIALIZABLE;
@@ -155,4 +188,4 @@ DROP VIEW writer_accounts;
 DROP ROLE grant_tx_user;
 SELECT grant_fdw.remove_connection('txdb') AS removed;
 SELECT grant_fdw.remove_connection('trusty') AS removed;
-SELECT on_node('writer', 'DROP TABLE public.accounts CASCADE; DROP VIEW public.slow; DROP VIEW public.session_settings');
+SELECT on_node('writer', 'DROP TABLE public.accounts CASCADE; DROP VIEW public.slow; DROP VIEW public.session_settings; DROP VIEW public.xact_isolation');

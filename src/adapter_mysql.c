@@ -247,6 +247,7 @@ static void my_disconnect(GrantRemote *remote);
 static bool my_is_broken(GrantRemote *remote);
 static bool my_check_idle(GrantRemote *remote);
 static void my_begin(GrantRemote *remote, int isolation, bool read_only);
+static void queue_isolation(GrantRemote *remote, int isolation);
 static void my_command(GrantRemote *remote, const char *sql);
 static void my_send(GrantRemote *remote, const char *sql,
 					const char *stmt_name, int nparams,
@@ -1395,13 +1396,22 @@ report_connection_lost(GrantRemote *remote)
 static void
 my_begin(GrantRemote *remote, int isolation, bool read_only)
 {
-	my_command(remote, isolation >= XACT_SERIALIZABLE ?
-			   "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE" :
-			   "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+	queue_isolation(remote, isolation);
 	my_command(remote, read_only ? "START TRANSACTION READ ONLY" :
 			   "START TRANSACTION");
 	remote->xact_sent = false;
 	remote->xa_gid[0] = '\0';
+}
+
+/* queue SET TRANSACTION: the next transaction's isolation level */
+static void
+queue_isolation(GrantRemote *remote, int isolation)
+{
+	char		sql[64];
+
+	snprintf(sql, sizeof(sql), "SET TRANSACTION ISOLATION LEVEL %s",
+			 grant_isolation_sql(isolation));
+	my_command(remote, sql);
 }
 
 /*
@@ -1417,9 +1427,7 @@ my_begin_preparable(GrantRemote *remote, int isolation, const char *gid)
 
 	if (strlen(gid) >= sizeof(remote->xa_gid))
 		elog(ERROR, "grant: XA transaction name \"%s\" is too long", gid);
-	my_command(remote, isolation >= XACT_SERIALIZABLE ?
-			   "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE" :
-			   "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+	queue_isolation(remote, isolation);
 	my_command(remote, sql);
 	pfree(sql);
 	remote->xact_sent = false;

@@ -980,14 +980,10 @@ drain_to_query(GrantRemote *remote)
 static void
 pg_begin(GrantRemote *remote, int isolation, bool read_only)
 {
-	const char *sql;
+	char		sql[96];
 
-	if (isolation >= XACT_SERIALIZABLE)
-		sql = read_only ? "START TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ ONLY"
-			: "START TRANSACTION ISOLATION LEVEL SERIALIZABLE";
-	else
-		sql = read_only ? "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
-			: "START TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+	snprintf(sql, sizeof(sql), "START TRANSACTION ISOLATION LEVEL %s%s",
+			 grant_isolation_sql(isolation), read_only ? ", READ ONLY" : "");
 	pg_command(remote, sql);
 	/* behind a pooler the settings hold for this transaction only */
 	if (remote->pooler)

@@ -148,6 +148,7 @@ static void begin_remote_xact(GrantConnection *entry);
 static List *user_mapping_options(Oid userid, Oid serverid, uint32 *hashvalue);
 static void check_lent_identity(ForeignServer *server, Oid userid,
 								const GrantEndpoint *ep);
+static int	remote_isolation(void);
 static void commit_remote(GrantConnection *entry);
 static void prepare_written(void);
 static void finish_prepared(GrantConnection *entry, bool commit);
@@ -736,11 +737,27 @@ close_connection(GrantConnection *entry)
 }
 
 /*
- * Queue BEGIN and savepoints so the remote nesting matches the local one.
- * Remote isolation is REPEATABLE READ at least, so every scan of one local
- * statement sees one snapshot; SERIALIZABLE when the local one is.  The
- * remote transaction is READ ONLY while writes are prevented or the role is
- * 'reading'.
+ * The isolation level of a remote transaction begun now: the local one's,
+ * as the server itself would run the statements (READ COMMITTED waits for
+ * a concurrent writer and then sees its commit, never a serialization
+ * failure).  With grant.remote_isolation = repeatable_read, READ COMMITTED
+ * runs as REPEATABLE READ instead, as postgres_fdw does.
+ */
+static int
+remote_isolation(void)
+{
+	if (IsolationIsSerializable())
+		return XACT_SERIALIZABLE;
+	if (IsolationUsesXactSnapshot() ||
+		grant_remote_isolation == GRANT_ISOLATION_AT_LEAST_RR)
+		return XACT_REPEATABLE_READ;
+	return XACT_READ_COMMITTED;
+}
+
+/*
+ * Queue BEGIN and savepoints so the remote nesting matches the local one,
+ * at remote_isolation()'s level.  The remote transaction is READ ONLY
+ * while writes are prevented or the role is 'reading'.
  */
 static void
 begin_remote_xact(GrantConnection *entry)
@@ -751,8 +768,7 @@ begin_remote_xact(GrantConnection *entry)
 	{
 		bool		read_only = grant_prevent_writes ||
 			grant_role_mode == GRANT_ROLE_MODE_READING || XactReadOnly;
-		int			isolation = IsolationIsSerializable() ? XACT_SERIALIZABLE :
-			XACT_REPEATABLE_READ;
+		int			isolation = remote_isolation();
 
 		/*
 		 * Where the server must know from the start that a transaction may

@@ -46,6 +46,7 @@ bool		grant_prevent_writes = false;
 bool		grant_prohibit_shard_swapping = false;
 int			grant_read_your_writes = GRANT_RYW_LSN;
 int			grant_reader_fallback = GRANT_FALLBACK_WRITER;
+int			grant_remote_isolation = GRANT_ISOLATION_FOLLOW;
 int			grant_replica_delay = 2000;
 int			grant_replica_wait = 100;
 int			grant_role_mode = GRANT_ROLE_MODE_AUTO;
@@ -79,6 +80,13 @@ static const struct config_enum_entry read_your_writes_options[] = {
 static const struct config_enum_entry reader_fallback_options[] = {
 	{"writer", GRANT_FALLBACK_WRITER, false},
 	{"error", GRANT_FALLBACK_ERROR, false},
+	{NULL, 0, false}
+};
+
+static const struct config_enum_entry remote_isolation_options[] = {
+	{"follow", GRANT_ISOLATION_FOLLOW, false},
+	{"repeatable_read", GRANT_ISOLATION_AT_LEAST_RR, false},
+	{"repeatable read", GRANT_ISOLATION_AT_LEAST_RR, true},
 	{NULL, 0, false}
 };
 
@@ -209,6 +217,21 @@ _PG_init(void)
 							 &grant_reader_fallback,
 							 GRANT_FALLBACK_WRITER,
 							 reader_fallback_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("grant.remote_isolation",
+							 "The isolation level of remote transactions.",
+							 "follow runs each remote transaction at the local one's level "
+							 "(READ COMMITTED waits for concurrent writers as the server "
+							 "does); repeatable_read runs READ COMMITTED ones as REPEATABLE "
+							 "READ, so that every remote query of a local statement sees one "
+							 "snapshot, at the price of serialization failures under "
+							 "concurrent updates.",
+							 &grant_remote_isolation,
+							 GRANT_ISOLATION_FOLLOW,
+							 remote_isolation_options,
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);

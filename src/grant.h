@@ -16,6 +16,7 @@
 
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
 #include "nodes/execnodes.h"
@@ -84,6 +85,21 @@ typedef struct GrantEndpoint
 								 * the owner of a registry-less server;
 								 * InvalidOid when not known */
 } GrantEndpoint;
+
+/*
+ * The SQL name of a transaction isolation level (XACT_* of access/xact.h),
+ * the same in PostgreSQL and MySQL; READ UNCOMMITTED is READ COMMITTED, as
+ * PostgreSQL runs it.
+ */
+static inline const char *
+grant_isolation_sql(int isolation)
+{
+	if (isolation >= XACT_SERIALIZABLE)
+		return "SERIALIZABLE";
+	if (isolation == XACT_REPEATABLE_READ)
+		return "REPEATABLE READ";
+	return "READ COMMITTED";
+}
 
 /* opaque handles owned by an adapter */
 typedef struct GrantRemote GrantRemote;
@@ -365,6 +381,12 @@ typedef enum GrantReadYourWrites
 	GRANT_RYW_OFF
 } GrantReadYourWrites;
 
+typedef enum GrantRemoteIsolation
+{
+	GRANT_ISOLATION_FOLLOW = 0,	/* the local transaction's level */
+	GRANT_ISOLATION_AT_LEAST_RR /* READ COMMITTED runs as REPEATABLE READ */
+} GrantRemoteIsolation;
+
 typedef enum GrantReaderFallback
 {
 	GRANT_FALLBACK_WRITER = 0,
@@ -383,6 +405,7 @@ extern int	grant_max_connections_per_endpoint;	/* 0 = no limit */
 extern int	grant_max_replica_lag;	/* ms, -1 = off */
 extern int	grant_read_your_writes;	/* GrantReadYourWrites */
 extern int	grant_reader_fallback;	/* GrantReaderFallback */
+extern int	grant_remote_isolation;	/* GrantRemoteIsolation */
 extern int	grant_replica_delay;	/* ms */
 extern int	grant_replica_wait;	/* ms */
 extern int	grant_role_mode;		/* GrantRoleMode */
