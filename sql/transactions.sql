@@ -182,6 +182,27 @@ SET ROLE grant_tx_user;
 SELECT show_error('SELECT port FROM trusty_whoami');
 RESET ROLE;
 
+-- a statement never sees its own remote changes: where the remote would
+-- show them, the read is refused
+SELECT show_error($$UPDATE accounts SET balance = balance + 1 RETURNING id, (SELECT sum(balance) FROM accounts)$$);
+SELECT show_error($$WITH ins AS (INSERT INTO accounts VALUES (200, 'cte', 0) RETURNING id)
+  SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM accounts)$$);
+SELECT count(*) FROM accounts WHERE id = 200;   -- and nothing was left behind
+-- what reads nothing after writing runs: the CTE's own rows, RETURNING
+WITH ins AS (INSERT INTO accounts VALUES (200, 'cte', 0) RETURNING id) SELECT count(*) FROM ins;
+-- the next statement of the transaction sees the change, as locally
+DO $$
+DECLARE n bigint;
+BEGIN
+  UPDATE accounts SET balance = 7 WHERE id = 200;
+  SELECT balance INTO n FROM accounts WHERE id = 200;
+  RAISE NOTICE 'the next statement sees %', n;
+END $$;
+-- RETURNING without a column counts and returns every row (a direct UPDATE)
+SELECT * FROM explain_route('UPDATE accounts SET balance = balance WHERE id >= 100 RETURNING 42');
+UPDATE accounts SET balance = balance WHERE id >= 100 RETURNING 42;
+WITH d AS (DELETE FROM accounts WHERE id = 200 RETURNING 'gone') SELECT * FROM d;
+
 -- cleanup
 DROP SERVER txdb, trusty CASCADE;
 DROP VIEW writer_accounts;

@@ -87,6 +87,9 @@ struct GrantConnection
 								 * savepoints up to s<n> */
 	bool		read_only;		/* remote transaction opened READ ONLY */
 	bool		wrote;			/* something was written in it */
+	/* the last local command that changed remote data through it */
+	LocalTransactionId changed_lxid;
+	CommandId	changed_cid;
 	bool		invalidated;	/* drop at the end of the transaction */
 	uint32		server_hashvalue;
 	uint32		mapping_hashvalue;
@@ -403,6 +406,42 @@ void
 grant_connection_wrote(GrantConnection *conn)
 {
 	conn->wrote = true;
+}
+
+/*
+ * The current command changes remote data through this connection (an
+ * INSERT, UPDATE or DELETE, not a row lock): a later read of the same
+ * command through it would see the change, which the command's own
+ * snapshot must not (see grant_connection_check_read).
+ */
+void
+grant_connection_changed(GrantConnection *conn)
+{
+	conn->wrote = true;
+	conn->changed_lxid = MyProc->lxid;
+	conn->changed_cid = GetCurrentCommandId(false);
+}
+
+/*
+ * Before a remote read (a scan, a rescan, a direct UPDATE or DELETE) through
+ * conn: a local statement never sees its own changes, so it must not read
+ * remote data it has changed itself (a RETURNING subquery, a data-modifying
+ * WITH, a rescan after a row-by-row write).  The remote would answer with
+ * the changes in; refuse instead.  A later statement of the transaction
+ * (a larger command id in its snapshot) sees them, as locally.
+ */
+void
+grant_connection_check_read(GrantConnection *conn)
+{
+	if (conn->changed_lxid != MyProc->lxid || !ActiveSnapshotSet())
+		return;
+	if (conn->changed_cid >= GetActiveSnapshot()->curcid)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a statement cannot read remote data of grant endpoint \"%s\" after changing it",
+						conn->label),
+				 errdetail("The remote would show the statement its own changes, which PostgreSQL never does."),
+				 errhint("Read before writing (a separate statement, or a data-modifying WITH whose other parts read nothing of that database).")));
 }
 
 /*

@@ -742,6 +742,8 @@ extern bool grant_connection_read_only(GrantConnection *conn);
 extern GrantRemote *grant_connection_remote(GrantConnection *conn);
 extern const GrantAdapter *grant_connection_adapter(GrantConnection *conn);
 extern void grant_connection_wrote(GrantConnection *conn);
+extern void grant_connection_changed(GrantConnection *conn);
+extern void grant_connection_check_read(GrantConnection *conn);
 
 /* in shard.c */
 typedef enum GrantShardScheme

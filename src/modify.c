@@ -340,7 +340,7 @@ target_connected(GrantModifyState *fmstate, int i)
 	{
 		target->conn = grant_get_connection(fmstate->server, fmstate->userid,
 											target->route->endpoint);
-		grant_connection_wrote(target->conn);
+		grant_connection_changed(target->conn);
 		grant_stats_begin(&target->stat, target->conn, target->route,
 						  fmstate->sharded ? fmstate->how : NULL, fmstate->what,
 						  true);
@@ -1087,7 +1087,7 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 			GrantRoute *route = (GrantRoute *) lfirst(lc3);
 
 			conn = grant_get_connection(server, GetUserId(), route->endpoint);
-			grant_connection_wrote(conn);
+			grant_connection_changed(conn);
 			adapter = grant_connection_adapter(conn);
 			grant_stats_begin(&stat, conn, route, NULL, "truncate", true);
 			GRANT_STATS_ENTER(&stat);

@@ -874,6 +874,9 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 									   returning_list, &params_list,
 									   &retrieved_attrs);
 	table_close(rel, NoLock);
+	/* RETURNING that needs no column (RETURNING 42) still wants every row */
+	if (returning_list != NIL && retrieved_attrs == NIL)
+		appendStringInfoString(&sql, " RETURNING NULL");
 	/* one parameter list and row reader serve both: else row by row (refused) */
 	if (info->mixed &&
 		(!equal(mysql_retrieved, retrieved_attrs) || !equal(mysql_params, params_list)))
@@ -882,7 +885,7 @@ grantPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	fscan->operation = operation;
 	fscan->resultRelation = resultRelation;
 	fscan->fdw_private = list_make4(makeString(sql.data),
-									makeBoolean(retrieved_attrs != NIL),
+									makeBoolean(returning_list != NIL),
 									retrieved_attrs,
 									makeBoolean(plan->canSetTag));
 	fscan->fdw_private = lappend(fscan->fdw_private,
@@ -996,7 +999,7 @@ plan_mysql_direct(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
 	fscan->resultRelation = resultRelation;
 	fscan->fdw_exprs = params_list;
 	fscan->fdw_private = list_make5(makeString(sql.data),
-									makeBoolean(retrieved_attrs != NIL),
+									makeBoolean(plan->returningLists != NIL),
 									retrieved_attrs,
 									makeBoolean(plan->canSetTag),
 									makeString(""));
@@ -1023,6 +1026,9 @@ mysql_direct_sql(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
 							   grant_mysql_returning_attrs(resultRelation, false,
 														   NIL, returning_list),
 							   params_list, retrieved_attrs);
+	/* RETURNING that needs no column (RETURNING 42) still wants every row */
+	if (returning_list != NIL && *retrieved_attrs == NIL)
+		appendStringInfoString(sql, " RETURNING NULL");
 	return true;
 }
 

@@ -589,6 +589,8 @@ parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
 			 part->route->endpoint->role == GRANT_ROLE_READING) ?
 			grant_get_connection_autocommit(server, userid, part->route->endpoint) :
 			grant_get_connection(server, userid, part->route->endpoint);
+		/* a read must not see what this statement changed: refused */
+		grant_connection_check_read(part->conn);
 		if (is_write)
 			grant_connection_wrote(part->conn);
 		grant_stats_begin(&part->stat, part->conn, part->route,
@@ -1198,11 +1200,14 @@ grantIterateDirectModify(ForeignScanState *node)
 	{
 		/* the handles outlive this call: keep them in the query's memory */
 		MemoryContext oldcxt = MemoryContextSwitchTo(estate->es_query_cxt);
+		int			p;
 
 		params_eval(&dmstate->params, node->ss.ps.ps_ExprContext);
 		parts_send(parts, dmstate->server, dmstate->userid, dmstate->sql,
 				   dmstate->mysql_sql, &dmstate->params, dmstate->reader.binary, true, false,
 				   &dmstate->keys, node->ss.ps.ps_ExprContext);
+		for (p = 0; p < parts->nparts; p++)
+			grant_connection_changed(parts->parts[p].conn);
 		dmstate->started = true;
 		MemoryContextSwitchTo(oldcxt);
 	}
