@@ -61,6 +61,46 @@ SELECT usr FROM imp_whoami;
 SELECT grant_fdw.remove_connection('impdb');
 SELECT show_error('SELECT usr FROM imp_whoami');
 
+-- the catalog is the writer's, even with a reader that is behind it
+SELECT grant_fdw.establish_connection('impdb2', 'postgresql', :'writer_url') > 0 AS registered;
+SELECT grant_fdw.establish_connection('impdb2', 'postgresql', :'reader_url', role => 'reading') > 0 AS registered;
+CREATE SERVER impdb2 FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'impdb2');
+SELECT wait_for_reader();
+SELECT from_node('reader', 'SELECT pg_wal_replay_pause()::text') IS NOT NULL AS paused;
+SELECT on_node('writer', 'CREATE TABLE imp.fresh (id int); GRANT SELECT ON imp.fresh TO grant_test');
+CREATE SCHEMA local_imp4;
+IMPORT FOREIGN SCHEMA imp LIMIT TO (fresh) FROM SERVER impdb2 INTO local_imp4;
+SELECT foreign_table_name FROM information_schema.foreign_tables
+ WHERE foreign_table_schema = 'local_imp4';
+SET "grant".role = 'reading';
+IMPORT FOREIGN SCHEMA imp LIMIT TO (people) FROM SERVER impdb2 INTO local_imp4;
+RESET "grant".role;
+SELECT count(*) AS tables FROM information_schema.foreign_tables
+ WHERE foreign_table_schema = 'local_imp4';
+SELECT from_node('reader', 'SELECT pg_wal_replay_resume()::text') IS NOT NULL AS resumed;
+DROP SCHEMA local_imp4 CASCADE;
+DROP SERVER impdb2 CASCADE;
+SELECT grant_fdw.remove_connection('impdb2') AS removed;
+
+-- truncatable and updatable are honoured: the table's option, else the server's
+SELECT grant_fdw.establish_connection('impdb3', 'postgresql', :'writer_url') > 0 AS registered;
+CREATE SERVER impdb3 FOREIGN DATA WRAPPER grant_fdw
+  OPTIONS (database 'impdb3', truncatable 'false', updatable 'false');
+SELECT on_node('writer', 'CREATE TABLE imp.guarded (id int); INSERT INTO imp.guarded VALUES (1); GRANT ALL ON imp.guarded TO grant_test');
+CREATE FOREIGN TABLE guarded (id int) SERVER impdb3 OPTIONS (schema_name 'imp', table_name 'guarded');
+SELECT show_error('TRUNCATE guarded');
+SELECT show_error('INSERT INTO guarded VALUES (2)');
+SELECT show_error('UPDATE guarded SET id = 3');
+SELECT show_error('DELETE FROM guarded');
+SELECT show_error($$COPY guarded FROM PROGRAM 'echo 4'$$);
+SELECT id FROM guarded;
+ALTER FOREIGN TABLE guarded OPTIONS (ADD truncatable 'true', ADD updatable 'true');
+INSERT INTO guarded VALUES (5);
+TRUNCATE guarded;
+SELECT count(*) FROM guarded;
+DROP SERVER impdb3 CASCADE;
+SELECT grant_fdw.remove_connection('impdb3') AS removed;
+
 -- cleanup
 DROP SCHEMA local_imp, local_imp2, local_imp3 CASCADE;
 DROP SERVER impdb CASCADE;

@@ -850,6 +850,7 @@ extern bool grant_option_is_secret(const char *name);
 extern bool grant_option_is_superuser_only(const char *name);
 extern void grant_check_endpoint_privileges(const GrantEndpoint *ep);
 extern char *grant_get_option(List *options, const char *name);
+extern bool grant_table_flag(Oid relid, const char *name, bool dflt);
 extern GrantEndpoint *grant_server_endpoint(ForeignServer *server);
 extern char *grant_server_database(ForeignServer *server);
 extern void grant_table_remote_name(Relation rel, GrantAdapterKind dialect,

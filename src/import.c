@@ -4,8 +4,8 @@
  *		  IMPORT FOREIGN SCHEMA: foreign table definitions read from a
  *		  remote catalog.
  *
- * The catalog is read on the endpoint the router picks for a read (a
- * reader has the writer's catalog).  Remote type names come from
+ * The catalog is read on the writer of the shard the router picks (a
+ * reader may be behind it).  Remote type names come from
  * format_type() under search_path pg_catalog, so every type outside
  * pg_catalog is schema-qualified and means the same type locally, if it
  * exists there.  Options: import_not_null (default true), import_default
@@ -76,6 +76,7 @@ static const char *mysql_type(const char *data_type, const char *column_type,
 							  const char *precision, const char *scale,
 							  const char *length, const char *dt_precision);
 static void finish_table(ImportTables *tables);
+static const GrantEndpoint *catalog_endpoint(const GrantRoute *route);
 static GrantConnection *import_connect(ImportForeignSchemaStmt *stmt,
 									   ForeignServer *server,
 									   const char *schema_sql);
@@ -161,6 +162,30 @@ append_table_filter(StringInfo buf, ImportForeignSchemaStmt *stmt,
 }
 
 /*
+ * The endpoint whose catalog an import reads: the writer of the shard the
+ * router picked, whatever the role mode says.  A reader may be behind (a
+ * table just created on the writer would be silently missing), and only
+ * the writer's catalog is the one later writes will meet.
+ */
+static const GrantEndpoint *
+catalog_endpoint(const GrantRoute *route)
+{
+	ListCell   *lc;
+
+	if (route->endpoint->id == 0 || route->endpoint->role == GRANT_ROLE_WRITING)
+		return route->endpoint;
+	foreach(lc, grant_registry_endpoints(route->endpoint->database))
+	{
+		GrantEndpoint *ep = (GrantEndpoint *) lfirst(lc);
+
+		if (ep->role == GRANT_ROLE_WRITING &&
+			strcmp(ep->shard, route->endpoint->shard) == 0)
+			return ep;
+	}
+	return route->endpoint;
+}
+
+/*
  * A connection to the endpoint a read would use, after checking that the
  * remote schema exists: schema_sql returns a row when the schema named $1
  * does.
@@ -178,7 +203,7 @@ import_connect(ImportForeignSchemaStmt *stmt, ForeignServer *server,
 	bool		found_schema = false;
 
 	grant_route(server, GetUserId(), false, &route);
-	conn = grant_get_connection(server, GetUserId(), route.endpoint);
+	conn = grant_get_connection(server, GetUserId(), catalog_endpoint(&route));
 	adapter = grant_connection_adapter(conn);
 
 	param[0] = stmt->remote_schema;

@@ -1056,6 +1056,12 @@ grantExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 		Relation	rel = (Relation) lfirst(lc);
 		Oid			serverid = GetForeignTable(RelationGetRelid(rel))->serverid;
 
+		if (!grant_table_flag(RelationGetRelid(rel), "truncatable", true))
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("foreign table \"%s\" does not allow truncates",
+							RelationGetRelationName(rel)),
+					 errhint("Its option \"truncatable\" (or its server's) is false.")));
 		servers = list_append_unique_oid(servers, serverid);
 	}
 

@@ -826,6 +826,34 @@ grant_server_endpoint(ForeignServer *server)
 	return ep;
 }
 
+/*
+ * A boolean option of foreign table relid: the table's own, else its
+ * server's, else dflt (updatable, truncatable).
+ */
+bool
+grant_table_flag(Oid relid, const char *name, bool dflt)
+{
+	ForeignTable *table = GetForeignTable(relid);
+	List	   *lists[2];
+	int			i;
+
+	lists[0] = table->options;
+	lists[1] = GetForeignServer(table->serverid)->options;
+	for (i = 0; i < 2; i++)
+	{
+		ListCell   *lc;
+
+		foreach(lc, lists[i])
+		{
+			DefElem    *def = (DefElem *) lfirst(lc);
+
+			if (strcmp(def->defname, name) == 0)
+				return defGetBoolean(def);
+		}
+	}
+	return dflt;
+}
+
 /* grant_server_endpoint's work on a server's options; name: the server's */
 static GrantEndpoint *
 endpoint_from_options(List *options, const char *name)

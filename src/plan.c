@@ -98,7 +98,6 @@ static bool mysql_direct_sql(PlannerInfo *root, ModifyTable *plan,
 static ForeignScan *find_direct_modify_scan(ModifyTable *plan,
 											Index resultRelation,
 											int subplan_index);
-static bool option_updatable(List *options, bool *updatable);
 
 
 static bool
@@ -1032,25 +1031,6 @@ mysql_direct_sql(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
 	return true;
 }
 
-/* the "updatable" option, when given in 'options' */
-static bool
-option_updatable(List *options, bool *updatable)
-{
-	ListCell   *lc;
-
-	foreach(lc, options)
-	{
-		DefElem    *def = (DefElem *) lfirst(lc);
-
-		if (strcmp(def->defname, "updatable") == 0)
-		{
-			*updatable = defGetBoolean(def);
-			return true;
-		}
-	}
-	return false;
-}
-
 /*
  * IsForeignRelUpdatable: INSERT, UPDATE and DELETE unless an "updatable"
  * option of the table (or else of the server) says false.
@@ -1058,12 +1038,7 @@ option_updatable(List *options, bool *updatable)
 int
 grantIsForeignRelUpdatable(Relation rel)
 {
-	ForeignTable *table = GetForeignTable(RelationGetRelid(rel));
-	bool		updatable = true;
-
-	if (!option_updatable(table->options, &updatable))
-		(void) option_updatable(GetForeignServer(table->serverid)->options,
-								&updatable);
+	bool		updatable = grant_table_flag(RelationGetRelid(rel), "updatable", true);
 
 	return updatable ?
 		(1 << CMD_INSERT) | (1 << CMD_UPDATE) | (1 << CMD_DELETE) : 0;
