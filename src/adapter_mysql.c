@@ -2033,9 +2033,10 @@ my_next_row(GrantRemoteQuery *query, char **values, int *lengths, int ncols)
 	MemoryContext oldcxt;
 	int			i;
 
-	MemoryContextReset(query->row_cxt);
+	/* a buffered row's context is reset once its slot let go of it */
 	if (query->buffered)
 		return next_buffered_row(query, values, lengths, ncols);
+	MemoryContextReset(query->row_cxt);
 	if (query->done)
 		return false;
 
@@ -2155,7 +2156,7 @@ next_buffered_row(GrantRemoteQuery *query, char **values, int *lengths,
 
 	if (query->store == NULL)
 		return false;
-	if (!tuplestore_gettupleslot(query->store, true, false, query->store_slot))
+	if (!grant_rowbuffer_next(query->store, query->store_slot, query->row_cxt))
 	{
 		tuplestore_end(query->store);
 		query->store = NULL;

@@ -1515,8 +1515,7 @@ next_buffered_row(GrantRemoteQuery *query, char **values, int *lengths,
 
 	if (query->store == NULL)
 		return false;
-	MemoryContextReset(query->row_cxt);
-	if (!tuplestore_gettupleslot(query->store, true, false, query->store_slot))
+	if (!grant_rowbuffer_next(query->store, query->store_slot, query->row_cxt))
 	{
 		tuplestore_end(query->store);
 		query->store = NULL;

@@ -23,6 +23,7 @@
 #include "nodes/pathnodes.h"
 #include "portability/instr_time.h"
 #include "utils/rel.h"
+#include "utils/tuplestore.h"
 
 struct ExplainState;
 struct LWLock;
@@ -856,6 +857,10 @@ extern char *grant_server_database(ForeignServer *server);
 extern void grant_table_remote_name(Relation rel, GrantAdapterKind dialect,
 									char **schema, char **table);
 extern char *grant_column_remote_name(Relation rel, AttrNumber attnum);
+
+/* in rowbuffer.c */
+extern bool grant_rowbuffer_next(Tuplestorestate *store, TupleTableSlot *slot,
+								 MemoryContext row_cxt);
 
 /* in run_as.c */
 typedef struct GrantRunAs
