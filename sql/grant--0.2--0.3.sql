@@ -38,6 +38,65 @@ CREATE OR REPLACE VIEW grant_fdw.connections AS
 
 /*
  * ---------------------------------------------------------------------
+ * Sharding: rows whose shard is not the one their key maps to
+ * ---------------------------------------------------------------------
+ */
+
+-- Rows placed before a change of the hash's key normalization (0.3: -0 and
+-- 0, 1.0 and 1, '1 mon' and '30 days' hash alike), or written to an
+-- explicit shard, may sit where key routing does not look.  Reads each
+-- shard of the table's database (grant.shard pinned in turn) and returns
+-- the rows whose key belongs elsewhere.  Runs as the caller, who needs
+-- SELECT on the table.
+CREATE FUNCTION grant_fdw.check_placement(rel regclass,
+    OUT shard text, OUT key text, OUT belongs_to text)
+RETURNS SETOF record
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  db text;
+  keycol text;
+  saved text := pg_catalog.current_setting('grant.shard', true);
+  s text;
+  r record;
+BEGIN
+  SELECT (SELECT pg_catalog.substr(o, 10) FROM pg_catalog.unnest(fs.srvoptions) o
+           WHERE o LIKE 'database=%'),
+         (SELECT pg_catalog.substr(o, 11) FROM pg_catalog.unnest(ft.ftoptions) o
+           WHERE o LIKE 'shard_key=%')
+    INTO db, keycol
+    FROM pg_catalog.pg_foreign_table ft
+    JOIN pg_catalog.pg_foreign_server fs ON fs.oid OPERATOR(pg_catalog.=) ft.ftserver
+   WHERE ft.ftrelid OPERATOR(pg_catalog.=) rel;
+  IF db IS NULL OR keycol IS NULL THEN
+    RAISE EXCEPTION USING
+      ERRCODE = 'invalid_parameter_value',
+      MESSAGE = pg_catalog.format('%s is not a sharded grant foreign table', rel),
+      HINT = 'Its server must name a registry database and the table must have option shard_key.';
+  END IF;
+  FOR s IN SELECT DISTINCT e.shard FROM grant_fdw.connections e
+            WHERE e.database OPERATOR(pg_catalog.=) db ORDER BY 1 LOOP
+    PERFORM pg_catalog.set_config('grant.shard', s, true);
+    FOR r IN EXECUTE pg_catalog.format(
+        'SELECT k::pg_catalog.text AS key, grant_fdw.shard_for($1, k) AS belongs_to
+           FROM (SELECT %I AS k FROM %s) t
+          WHERE grant_fdw.shard_for($1, k) IS DISTINCT FROM $2', keycol, rel)
+      USING db, s LOOP
+      shard := s;
+      key := r.key;
+      belongs_to := r.belongs_to;
+      RETURN NEXT;
+    END LOOP;
+  END LOOP;
+  PERFORM pg_catalog.set_config('grant.shard', COALESCE(saved, ''), true);
+END
+$$;
+
+COMMENT ON FUNCTION grant_fdw.check_placement(regclass) IS
+  'rows of a sharded foreign table that sit on another shard than their key maps to';
+
+/*
+ * ---------------------------------------------------------------------
  * Registry administration, granted per database
  * ---------------------------------------------------------------------
  */
@@ -206,6 +265,7 @@ BEGIN
       ('function', 'grant_fdw.shard_by_hash(text)',  NULL, NULL),
       ('function', 'grant_fdw.check_shard(text, text, text)', NULL, NULL),
       ('function', 'grant_fdw.shard_for(text, anyelement)', 'PUBLIC', '{EXECUTE}'),
+      ('function', 'grant_fdw.check_placement(regclass)', 'PUBLIC', '{EXECUTE}'),
       -- two-phase commit
       ('table',    'grant_fdw.prepared_xacts',       NULL, NULL),
       ('function', 'grant_fdw.recover_prepared()',   NULL, NULL),

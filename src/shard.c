@@ -12,8 +12,9 @@
  * where shards are the database's shard names sorted bytewise (strcmp),
  * n their number, key_text the key as PostgreSQL prints it (its type's
  * output function: 42 -> "42", a uuid in lower case with dashes, text as
- * is) in UTF-8, and fnv1a32 the 32-bit FNV-1a hash (offset basis
- * 2166136261, prime 16777619).
+ * is) in UTF-8, normalized so that keys its equality calls equal print
+ * alike (normalized_text), and fnv1a32 the 32-bit FNV-1a hash (offset
+ * basis 2166136261, prime 16777619).
  *
  * Range bounds are numeric: a shard holds keys k with from <= k < to (a
  * NULL bound is unbounded); the key must be numeric-like.  List shards hold
@@ -33,6 +34,7 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "foreign/foreign.h"
 #include "nodes/nodeFuncs.h"
@@ -45,6 +47,7 @@
 #include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 
 #include "grant.h"
 
@@ -73,6 +76,8 @@ static ShardScheme *find_scheme(const char *database);
 static uint32 fnv1a32(const char *s);
 static int	name_cmp(const ListCell *a, const ListCell *b);
 static char *portable_text(Oid outfunc, Oid typid, Datum value);
+static char *normalized_text(Oid typid, Datum value, char *text);
+static bool fits_key_type(Oid typid, const char *text);
 
 /* FNV-1a, 32 bits, over the bytes of s */
 static uint32
@@ -306,7 +311,63 @@ portable_text(Oid outfunc, Oid typid, Datum value)
 	char	   *text = OidOutputFunctionCall(outfunc, value);
 
 	grant_end_portable_output(level);
-	return text;
+	return normalized_text(getBaseType(typid), value, text);
+}
+
+/*
+ * One text for every key its type's equality calls equal, so that equal
+ * keys land on one shard: a float's -0 is 0; a numeric has no trailing
+ * fractional zeros (1.50 is 1.5, 1.0 is 1, -0.00 is 0); an interval is its
+ * span in microseconds, months counting 30 days and days 24 hours, as
+ * interval equality compares ('1 mon' = '30 days').  Other types print one
+ * text per value already.  text is the type's output; returns it or a
+ * palloc'd replacement.
+ */
+static char *
+normalized_text(Oid typid, Datum value, char *text)
+{
+	switch (typid)
+	{
+		case FLOAT4OID:
+		case FLOAT8OID:
+			return strcmp(text, "-0") == 0 ? pstrdup("0") : text;
+		case NUMERICOID:
+			if (strchr(text, '.') != NULL)
+			{
+				int			len = strlen(text);
+
+				while (text[len - 1] == '0')
+					text[--len] = '\0';
+				if (text[len - 1] == '.')
+					text[--len] = '\0';
+			}
+			return strcmp(text, "-0") == 0 ? pstrdup("0") : text;
+		case INTERVALOID:
+			{
+				Interval   *iv = DatumGetIntervalP(value);
+				int128		span = (int128) iv->time +
+				(int128) iv->day * USECS_PER_DAY +
+				(int128) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+				char		buf[48];
+				char	   *p = buf + sizeof(buf) - 1;
+				bool		negative = span < 0;
+
+				/* int128 has no printf conversion: digits from the end */
+				*p = '\0';
+				do
+				{
+					int			digit = (int) (span % 10);
+
+					*--p = '0' + (negative ? -digit : digit);
+					span /= 10;
+				} while (span != 0);
+				if (negative)
+					*--p = '-';
+				return psprintf("%s us", p);
+			}
+		default:
+			return text;
+	}
 }
 
 /* the shard of a key datum of type typid; NULL for a NULL key or none */
@@ -444,6 +505,37 @@ grant_shard_key_conditions(Index rtindex, Oid relid, List *clauses,
 }
 
 /*
+ * Can an integer key column hold the value whose text this is?  A constant
+ * out of the column's range equals no key (WHERE int4_col = 3000000000 is
+ * simply false), so it selects no shard instead of failing the key's input
+ * function.  Other types: true (their input function decides).
+ */
+static bool
+fits_key_type(Oid typid, const char *text)
+{
+	long long	v;
+	char	   *end;
+
+	if (typid != INT2OID && typid != INT4OID && typid != INT8OID)
+		return true;
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (end == text)
+		return true;
+	while (*end == ' ')
+		end++;
+	if (*end != '\0')
+		return true;
+	if (errno == ERANGE)
+		return false;
+	if (typid == INT2OID)
+		return v >= PG_INT16_MIN && v <= PG_INT16_MAX;
+	if (typid == INT4OID)
+		return v >= PG_INT32_MIN && v <= PG_INT32_MAX;
+	return true;
+}
+
+/*
  * The shards that can hold rows whose key is one of the values: key_type
  * is the key column's type (values are first converted to it, so 1.0 and
  * 1.00 of a numeric(10,2) key hash alike, as stored rows do).  Returns a
@@ -468,7 +560,7 @@ grant_shards_for_values(const char *database, List *shards, Oid key_type,
 		Datum		keyval;
 		const char *shard;
 
-		if (text == NULL)
+		if (text == NULL || !fits_key_type(getBaseType(key_type), text))
 			continue;
 		keyval = OidInputFunctionCall(infunc, text, ioparam, key_typmod);
 		shard = grant_shard_for_text(database, shards,
