@@ -833,7 +833,8 @@ grant_mysql_limit_is_shippable(Node *node)
 /*
  * A column as the SELECT list reads it, in a text form the local input
  * function takes as the same value: timestamptz gets its UTC offset,
- * bytea the \x hex form, booleans 0/1, bits their binary digits.
+ * bytea the \x hex form, booleans 0/1, bits their binary digits, floats
+ * every digit (read into real, a FLOAT's exact value rounds back to it).
  */
 static void
 append_select_column(StringInfo buf, Relation rel, AttrNumber attno,
@@ -855,6 +856,11 @@ append_select_column(StringInfo buf, Relation rel, AttrNumber attno,
 			break;
 		case BOOLOID:
 			appendStringInfo(buf, "(%s <> 0)", col.data);
+			break;
+		case FLOAT4OID:
+		case FLOAT8OID:
+			/* MySQL prints a FLOAT with 6 digits, a DOUBLE with all */
+			appendStringInfo(buf, "CAST(%s AS DOUBLE)", col.data);
 			break;
 		case BITOID:
 		case VARBITOID:

@@ -1677,9 +1677,16 @@ deparse_returning(StringInfo buf, Index rtindex, Relation rel,
 		if (returning_list != NIL)
 			pull_varattnos((Node *) returning_list, rtindex, &attrs_used);
 	}
+	/* tableoid, xmin and the like are the local row's, not fetched */
+	for (AttrNumber attno = FirstLowInvalidHeapAttributeNumber + 1; attno < 0; attno++)
+	{
+		if (attno != SelfItemPointerAttributeNumber)
+			attrs_used = bms_del_member(attrs_used,
+										attno - FirstLowInvalidHeapAttributeNumber);
+	}
 
 	*retrieved_attrs = NIL;
-	if (attrs_used == NULL)
+	if (bms_is_empty(attrs_used))
 		return;
 	appendStringInfoString(buf, " RETURNING ");
 	deparse_column_list(buf, rtindex, rel, attrs_used, false,

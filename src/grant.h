@@ -601,9 +601,12 @@ extern void grantGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage
 typedef enum GrantColumnConversion
 {
 	GRANT_CONVERT_TEXT,			/* local input function on text */
+	GRANT_CONVERT_TEXT_PORTABLE,	/* the same, read in UTC: text of
+									 * another type, without a zone */
 	GRANT_CONVERT_BINARY,		/* local receive function: same type */
 	GRANT_CONVERT_VIA_TEXT		/* binary of another built-in type: its
-								 * receive, its output, local input */
+								 * receive, its output and the local
+								 * input, in the portable forms */
 } GrantColumnConversion;
 
 /* conversion of remote rows into tuples of a descriptor */
@@ -620,6 +623,8 @@ typedef struct GrantRowReader
 	char	  **raw;			/* per remote column, filled by next_row */
 	int		   *lengths;		/* per remote column */
 	bool		has_ctid;
+	bool		heap_rows;		/* rows are heap tuples, so that system
+								 * columns read as on any foreign row */
 	bool		binary;			/* results asked in binary */
 	bool		checked;		/* remote column types verified */
 	GrantColumnConversion *conversion;	/* per remote column */

@@ -269,6 +269,7 @@ form_init(GrantModifyState *fmstate, GrantAdapterKind dialect, char *sql,
 		grant_reader_init(&form->reader, RelationGetDescr(rel), retrieved_attrs,
 						  grant_binary_transfer(fmstate->server,
 												GetForeignTable(RelationGetRelid(rel))));
+		form->reader.heap_rows = true;	/* RETURNING may read xmin */
 		form->reader.relname = RelationGetRelationName(rel);
 	}
 }

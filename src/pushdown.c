@@ -48,6 +48,7 @@ static const char *rel_display_name(PlannerInfo *root, RelOptInfo *rel);
 static bool join_is_shippable(PlannerInfo *root, RelOptInfo *joinrel,
 							  RelOptInfo *outerrel, RelOptInfo *innerrel,
 							  JoinType jointype, JoinPathExtraData *extra);
+static bool reads_local_system_column(Node *node, void *context);
 static void move_side_conds(GrantRelInfo *info, GrantRelInfo *kept,
 							GrantRelInfo *nullable);
 static void estimate_join(PlannerInfo *root, RelOptInfo *joinrel);
@@ -143,6 +144,18 @@ join_is_shippable(PlannerInfo *root, RelOptInfo *joinrel,
 		if (!IsA(expr, Var) || ((Var *) expr)->varattno == 0)
 			return false;
 	}
+	/*
+	 * tableoid, xmin and the like belong to the local foreign table, not to
+	 * the remote rows: the scans of the sides fill them in.
+	 */
+	if (reads_local_system_column((Node *) joinrel->reltarget->exprs, NULL))
+		return false;
+	foreach(lc, extra->restrictlist)
+	{
+		if (reads_local_system_column((Node *) lfirst_node(RestrictInfo, lc)->clause,
+									  NULL))
+			return false;
+	}
 
 	info->outerrel = outerrel;
 	info->innerrel = innerrel;
@@ -218,6 +231,18 @@ join_is_shippable(PlannerInfo *root, RelOptInfo *joinrel,
 	info->relation_index = 0;
 	info->pushdown_safe = true;
 	return true;
+}
+
+/* a system column other than ctid (which means the remote row) */
+static bool
+reads_local_system_column(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+		return ((Var *) node)->varattno < 0 &&
+			((Var *) node)->varattno != SelfItemPointerAttributeNumber;
+	return expression_tree_walker(node, reads_local_system_column, context);
 }
 
 /*

@@ -216,6 +216,7 @@ grant_reader_init(GrantRowReader *reader, TupleDesc tupdesc,
 	reader->remote_out = NULL;
 	reader->remote_ioparams = NULL;
 	reader->has_ctid = false;
+	reader->heap_rows = false;
 	reader->binary = allow_binary;
 	reader->checked = false;
 
@@ -256,7 +257,13 @@ grant_reader_init(GrantRowReader *reader, TupleDesc tupdesc,
 /*
  * On the first row of a binary result: each remote column must have the
  * local column's type; another built-in type is converted through text
- * (as the text protocol would), anything else cannot be decoded.
+ * (as the text protocol would), anything else cannot be decoded.  Such a
+ * conversion is done in the forms the remote session uses (UTC, ISO,
+ * every float digit), never this session's: a value then reads as what the
+ * remote compares it as, so a row always satisfies the filter that found
+ * it.  In text, the remote already writes those forms; only a value of
+ * another type read into a type with a time zone (a timestamp into a
+ * timestamptz) carries no zone, and is read as UTC.
  */
 static void
 check_remote_types(GrantRowReader *reader, const GrantAdapter *adapter,
@@ -266,7 +273,21 @@ check_remote_types(GrantRowReader *reader, const GrantAdapter *adapter,
 
 	reader->checked = true;
 	if (!reader->binary)
+	{
+		for (i = 0; i < reader->ncols; i++)
+		{
+			int			attnum = reader->attnums[i];
+			Oid			remote_type = adapter->column_type(query, i);
+			Oid			local_type;
+
+			if (attnum <= 0 || remote_type == InvalidOid)
+				continue;
+			local_type = TupleDescAttr(reader->tupdesc, attnum - 1)->atttypid;
+			if (remote_type != local_type && grant_type_shows_timezone(local_type))
+				reader->conversion[i] = GRANT_CONVERT_TEXT_PORTABLE;
+		}
 		return;
+	}
 	for (i = 0; i < reader->ncols; i++)
 	{
 		int			attnum = reader->attnums[i];
@@ -338,6 +359,16 @@ convert_value(GrantRowReader *reader, int col, int idx)
 	if (reader->conversion[col] == GRANT_CONVERT_TEXT)
 		return InputFunctionCall(&reader->infuncs[idx], raw,
 								 reader->typioparams[idx], reader->typmods[idx]);
+	if (reader->conversion[col] == GRANT_CONVERT_TEXT_PORTABLE)
+	{
+		int			level = grant_begin_portable_output(true);
+		Datum		value = InputFunctionCall(&reader->infuncs[idx], raw,
+											  reader->typioparams[idx],
+											  reader->typmods[idx]);
+
+		grant_end_portable_output(level);
+		return value;
+	}
 
 	buf.data = raw;
 	buf.len = reader->lengths[col];
@@ -351,18 +382,24 @@ convert_value(GrantRowReader *reader, int col, int idx)
 	{
 		Datum		remote = ReceiveFunctionCall(&reader->remote_recv[col], &buf,
 												 reader->remote_ioparams[col], -1);
+		int			level = grant_begin_portable_output(true);
 		char	   *text = OutputFunctionCall(&reader->remote_out[col], remote);
+		Datum		value = InputFunctionCall(&reader->infuncs[idx], text,
+											  reader->typioparams[idx],
+											  reader->typmods[idx]);
 
-		return InputFunctionCall(&reader->infuncs[idx], text,
-								 reader->typioparams[idx], reader->typmods[idx]);
+		grant_end_portable_output(level);
+		return value;
 	}
 }
 
 /*
  * Convert the adapter's current row (reader->raw) into slot.  Columns not
  * retrieved are NULL.  With a ctid the tuple is a heap tuple carrying it
- * (UPDATE/DELETE find the remote row by it); otherwise a virtual tuple.
- * Values are allocated in row_cxt, which is reset first.
+ * (UPDATE/DELETE find the remote row by it), and so it is when the query
+ * reads system columns (heap_rows): a foreign row has no local xmin, xmax
+ * or cmin, so they read 0 (tableoid is the executor's); otherwise a virtual
+ * tuple.  Values are allocated in row_cxt, which is reset first.
  */
 void
 grant_store_row(GrantRowReader *reader, TupleTableSlot *slot,
@@ -384,7 +421,7 @@ grant_store_row(GrantRowReader *reader, TupleTableSlot *slot,
 	MemoryContextReset(row_cxt);
 	oldcxt = MemoryContextSwitchTo(row_cxt);
 
-	if (reader->has_ctid)
+	if (reader->has_ctid || reader->heap_rows)
 	{
 		values = palloc(sizeof(Datum) * Max(natts, 1));
 		nulls = palloc(sizeof(bool) * Max(natts, 1));
@@ -438,12 +475,18 @@ grant_store_row(GrantRowReader *reader, TupleTableSlot *slot,
 		}
 	}
 
-	if (reader->has_ctid)
+	if (reader->has_ctid || reader->heap_rows)
 	{
 		HeapTuple	tuple = heap_form_tuple(tupdesc, values, nulls);
 
+		/* heap_form_tuple leaves datum fields where these live */
+		HeapTupleHeaderSetXmin(tuple->t_data, InvalidTransactionId);
+		HeapTupleHeaderSetXmax(tuple->t_data, InvalidTransactionId);
+		HeapTupleHeaderSetCmin(tuple->t_data, FirstCommandId);
 		if (ctid)
 			tuple->t_self = *ctid;
+		else
+			ItemPointerSetInvalid(&tuple->t_self);
 		tuple->t_tableOid = InvalidOid;
 		ExecStoreHeapTuple(tuple, slot, false);
 		if (ctid)
@@ -907,6 +950,7 @@ grantBeginForeignScan(ForeignScanState *node, int eflags)
 					  grant_binary_transfer(fsstate->server,
 											fsplan->scan.scanrelid > 0 ?
 											GetForeignTable(RelationGetRelid(node->ss.ss_currentRelation)) : NULL));
+	fsstate->reader.heap_rows = fsplan->fsSystemCol && fsplan->scan.scanrelid > 0;
 	fsstate->reader.relname = fsplan->scan.scanrelid > 0 ?
 		RelationGetRelationName(node->ss.ss_currentRelation) : "join or aggregate";
 	/* a join or aggregate is named by its relations, as EXPLAIN does */
@@ -1172,6 +1216,7 @@ grantBeginDirectModify(ForeignScanState *node, int eflags)
 						  (List *) list_nth(fdw_private, GrantDirectModifyRetrievedAttrs),
 						  grant_binary_transfer(dmstate->server,
 												GetForeignTable(RelationGetRelid(dmstate->rel))));
+		dmstate->reader.heap_rows = true;	/* RETURNING may read xmin */
 		dmstate->reader.relname = RelationGetRelationName(dmstate->rel);
 	}
 	dmstate->row_cxt = AllocSetContextCreate(estate->es_query_cxt,
