@@ -124,6 +124,74 @@ SELECT id, f FROM vs_fl_wide WHERE id IN (1, 2) ORDER BY id;
 SELECT tableoid::regclass, xmin, id FROM vs_imp.vs_fl WHERE id < 3 ORDER BY id;
 SELECT grant_fdw.execute('vsmy', 'DROP TABLE vs_fl') IS NOT NULL AS dropped;
 
+
+-- Collations.  IMPORT FOREIGN SCHEMA carries each column's collation, so an
+-- ORDER BY sent to the remote sorts as the local column would.
+SELECT on_node('writer', $$
+  DROP TABLE IF EXISTS public.vs_words;
+  DROP COLLATION IF EXISTS public.vs_ci;
+  CREATE COLLATION public.vs_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+  CREATE TABLE public.vs_words (id int PRIMARY KEY, w text COLLATE "und-x-icu", c text COLLATE "C",
+                                d text, ci text COLLATE public.vs_ci);
+  INSERT INTO public.vs_words VALUES (1, 'b', 'b', 'b', 'b'), (2, 'A', 'A', 'A', 'A'),
+                                     (3, 'a', 'a', 'a', 'a'), (4, 'B', 'B', 'B', 'B');
+  GRANT SELECT ON public.vs_words TO grant_test;
+$$);
+CREATE SCHEMA vs_coll;
+-- the remote's vs_ci is not here: refused, saying which column
+IMPORT FOREIGN SCHEMA public LIMIT TO (vs_words) FROM SERVER vsdb INTO vs_coll;
+CREATE COLLATION public.vs_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+IMPORT FOREIGN SCHEMA public LIMIT TO (vs_words) FROM SERVER vsdb INTO vs_coll;
+SELECT attname, collname FROM pg_attribute a LEFT JOIN pg_collation c ON c.oid = a.attcollation
+ WHERE attrelid = 'vs_coll.vs_words'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT string_agg(w, ' ' ORDER BY w, id) AS icu, string_agg(c, ' ' ORDER BY c, id) AS c,
+       string_agg(d, ' ' ORDER BY d, id) AS dflt FROM vs_coll.vs_words;
+EXPLAIN (COSTS OFF, VERBOSE) SELECT w FROM vs_coll.vs_words ORDER BY w;
+SELECT w FROM vs_coll.vs_words ORDER BY w;
+SELECT c FROM vs_coll.vs_words ORDER BY c;
+-- a nondeterministic collation compares case variants as equal, here as there
+SELECT id FROM vs_coll.vs_words WHERE ci = 'a' ORDER BY id;
+EXPLAIN (COSTS OFF, VERBOSE) SELECT id FROM vs_coll.vs_words WHERE ci = 'a';
+-- import_collate 'false': the columns get the local default
+CREATE SCHEMA vs_nocoll;
+IMPORT FOREIGN SCHEMA public LIMIT TO (vs_words) FROM SERVER vsdb INTO vs_nocoll
+  OPTIONS (import_collate 'false');
+SELECT attname, collname FROM pg_attribute a LEFT JOIN pg_collation c ON c.oid = a.attcollation
+ WHERE attrelid = 'vs_nocoll.vs_words'::regclass AND attnum > 0 ORDER BY attnum;
+IMPORT FOREIGN SCHEMA public LIMIT TO (vs_words) FROM SERVER vsdb INTO vs_nocoll
+  OPTIONS (import_collate 'maybe');
+-- A column declared without COLLATE has the default collation on both
+-- sides: an ORDER BY or comparison on it is sent only when the remote
+-- database's default collation is this one's (C here).
+SELECT dblink_exec(format('host=127.0.0.1 port=%s dbname=app user=postgres', current_setting('test.writer_port')),
+  'DROP DATABASE IF EXISTS vs_icu');
+SELECT dblink_exec(format('host=127.0.0.1 port=%s dbname=app user=postgres', current_setting('test.writer_port')),
+  'CREATE DATABASE vs_icu OWNER grant_test TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE ''und'' LOCALE ''C''');
+SELECT grant_fdw.establish_connection('vsicu', 'postgresql',
+         replace(:'writer_url', '/app', '/vs_icu')) > 0 AS registered;
+CREATE SERVER vsicu FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'vsicu');
+SELECT grant_fdw.execute('vsicu', 'CREATE TABLE vs_plain (id int PRIMARY KEY, d text)') IS NOT NULL AS created;
+SELECT grant_fdw.execute('vsicu', $$INSERT INTO vs_plain VALUES (1, 'b'), (2, 'A'), (3, 'a'), (4, 'B')$$) AS inserted;
+CREATE FOREIGN TABLE vs_plain_icu (id int, d text) SERVER vsicu OPTIONS (table_name 'vs_plain');
+-- remote ICU default, local C: sorted and compared here
+EXPLAIN (COSTS OFF, VERBOSE) SELECT d FROM vs_plain_icu ORDER BY d;
+SELECT d FROM vs_plain_icu ORDER BY d;
+EXPLAIN (COSTS OFF, VERBOSE) SELECT id FROM vs_plain_icu WHERE d < 'a';
+SELECT id FROM vs_plain_icu WHERE d < 'a' ORDER BY id;
+-- equality and non-text columns still ship
+EXPLAIN (COSTS OFF, VERBOSE) SELECT id FROM vs_plain_icu WHERE id > 2 ORDER BY id;
+-- the same table shape on a remote whose default is C: sent
+CREATE FOREIGN TABLE vs_plain_c (id int, d text) SERVER vsdb OPTIONS (table_name 'vs_words');
+EXPLAIN (COSTS OFF, VERBOSE) SELECT d FROM vs_plain_c ORDER BY d;
+SELECT d FROM vs_plain_c ORDER BY d;
+DROP SERVER vsicu CASCADE;
+SELECT grant_fdw.remove_connection('vsicu') AS removed;
+SELECT dblink_exec(format('host=127.0.0.1 port=%s dbname=app user=postgres', current_setting('test.writer_port')),
+  'DROP DATABASE vs_icu WITH (FORCE)');
+DROP SCHEMA vs_coll, vs_nocoll CASCADE;
+DROP COLLATION public.vs_ci;
+SELECT on_node('writer', 'DROP TABLE public.vs_words; DROP COLLATION public.vs_ci');
+
 DROP SCHEMA vs_imp CASCADE;
 DROP SERVER vsdb, vsmy CASCADE;
 SELECT grant_fdw.remove_connection('vsdb') AS removed, grant_fdw.remove_connection('vsmy') AS removed;

@@ -20,7 +20,9 @@
  *	- No COLLATE is ever printed.  A collation-sensitive operation ships only
  *	  when its input collation comes from a column of the foreign relation
  *	  (we then trust the foreign table's declaration to match the remote
- *	  column), or is the default collation combined with nothing else.
+ *	  column; IMPORT FOREIGN SCHEMA copies it), or is the default collation
+ *	  combined with nothing else.  A column declared without COLLATE counts
+ *	  only when the remote database's default collation is ours.
  *	- Constants are printed with an explicit cast wherever the remote parser
  *	  could otherwise pick another type; parameters are printed as
  *	  $n::type and their expressions returned to the caller in order.
@@ -42,6 +44,7 @@
 #include "access/transam.h"
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_collation.h"
+#include "miscadmin.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_proc.h"
@@ -86,6 +89,8 @@ typedef struct ShipGlobal
 	Relids		relids;			/* base relations whose Vars are columns */
 	bool		allow_aggs;		/* rel is a grouping relation */
 	ShipLocal  *case_arg;		/* collation of the enclosing CASE arg */
+	int			default_agrees; /* remote default collation is ours: 1, 0,
+								 * or -1 before anyone asked */
 } ShipGlobal;
 
 /* state for printing */
@@ -112,6 +117,7 @@ static void append_function_name(StringInfo buf, Oid funcid);
 /* the walker */
 static bool ship_walker(Node *node, ShipGlobal *glob, ShipLocal *outer);
 static bool ship_const_is_safe(Const *c);
+static bool default_collation_agrees(ShipGlobal *glob);
 static ShipCollation result_collation_state(Oid collid, ShipLocal *inner);
 static ShipCollation value_collation_state(Oid collid);
 static bool ship_call(Oid objid, List *args, Oid inputcollid,
@@ -319,6 +325,7 @@ grant_pg_is_foreign_expr(PlannerInfo *root, RelOptInfo *rel, Expr *expr)
 	glob.relids = scan_rel_of(rel)->relids;
 	glob.allow_aggs = IS_UPPER_REL(rel);
 	glob.case_arg = NULL;
+	glob.default_agrees = -1;
 	loc.collation = InvalidOid;
 	loc.state = SHIP_COLL_NONE;
 
@@ -338,6 +345,24 @@ grant_pg_is_foreign_expr(PlannerInfo *root, RelOptInfo *rel, Expr *expr)
 		return false;
 
 	return true;
+}
+
+/*
+ * A column declared without COLLATE has our default collation; the remote
+ * column behind it, presumably, the remote's default: the same only when
+ * the two databases' defaults are (see collation.c).
+ */
+static bool
+default_collation_agrees(ShipGlobal *glob)
+{
+	if (glob->default_agrees < 0)
+	{
+		GrantRelInfo *info = (GrantRelInfo *) glob->rel->fdw_private;
+		Oid			userid = OidIsValid(glob->rel->userid) ? glob->rel->userid : GetUserId();
+
+		glob->default_agrees = grant_default_collation_agrees(info->server, userid) ? 1 : 0;
+	}
+	return glob->default_agrees == 1;
 }
 
 /*
@@ -470,6 +495,9 @@ ship_walker(Node *node, ShipGlobal *glob, ShipLocal *outer)
 						return false;
 					collation = var->varcollid;
 					state = OidIsValid(collation) ? SHIP_COLL_SAFE : SHIP_COLL_NONE;
+					if (collation == DEFAULT_COLLATION_OID &&
+						!default_collation_agrees(glob))
+						state = SHIP_COLL_UNSAFE;
 				}
 				else
 				{

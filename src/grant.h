@@ -706,6 +706,9 @@ typedef struct GrantRoute
 								 * behind the session */
 } GrantRoute;
 
+/* in collation.c */
+extern bool grant_default_collation_agrees(ForeignServer *server, Oid userid);
+
 extern void grant_router_init(void);
 extern GrantAdapterKind grant_server_dialect(ForeignServer *server);
 extern bool grant_server_mixed(ForeignServer *server);

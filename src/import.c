@@ -9,7 +9,11 @@
  * format_type() under search_path pg_catalog, so every type outside
  * pg_catalog is schema-qualified and means the same type locally, if it
  * exists there.  Options: import_not_null (default true), import_default
- * (default false; PostgreSQL only).
+ * (default false; PostgreSQL only), import_collate (default true;
+ * PostgreSQL only): a column whose collation is not its type's default
+ * gets the local collation of that name (in the schema of that name, else
+ * pg_catalog), and a remote collation this database lacks is an error,
+ * so that an ORDER BY or comparison sent on it sorts as it would here.
  *
  * From MySQL/MariaDB the columns come from information_schema.COLUMNS of
  * the remote database named as the schema; its tables are created with
@@ -52,10 +56,15 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
 #include "commands/defrem.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "grant.h"
 
@@ -129,11 +138,13 @@ parse_import_options(ImportForeignSchemaStmt *stmt, bool *import_not_null,
 			*import_not_null = defGetBoolean(def);
 		else if (strcmp(def->defname, "import_default") == 0)
 			*import_default = defGetBoolean(def);
+		else if (strcmp(def->defname, "import_collate") == 0)
+			(void) defGetBoolean(def);	/* read by import_collate_option */
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
 					 errmsg("invalid option \"%s\"", def->defname),
-					 errhint("Valid options in this context are: import_not_null, import_default.")));
+					 errhint("Valid options in this context are: import_not_null, import_default, import_collate.")));
 	}
 }
 
@@ -265,6 +276,62 @@ begin_column(ImportTables *tables, const char *relname)
 	return true;
 }
 
+/* option import_collate (PostgreSQL remotes; default true) */
+static bool
+import_collate_option(ImportForeignSchemaStmt *stmt)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmt->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "import_collate") == 0)
+			return defGetBoolean(def);
+	}
+	return true;
+}
+
+/*
+ * The local collation a remote column's collation maps to, qualified for
+ * CREATE FOREIGN TABLE: the one of the same name in the schema of the same
+ * name, else in pg_catalog.  There is no other to guess: without it, an
+ * ORDER BY or comparison on the column could not be told to agree.
+ */
+static char *
+local_collation(const char *table, const char *column, const char *remote_schema,
+				const char *name)
+{
+	Oid			collid = InvalidOid;
+
+	if (remote_schema != NULL)
+		collid = get_collation_oid(list_make2(makeString(pstrdup(remote_schema)),
+											  makeString(pstrdup(name))), true);
+	if (!OidIsValid(collid))
+		collid = get_collation_oid(list_make2(makeString("pg_catalog"),
+											  makeString(pstrdup(name))), true);
+	if (!OidIsValid(collid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("remote column \"%s\".\"%s\" has collation \"%s\", which this database does not have",
+						table, column, name),
+				 errhint("Create the collation here, or import with OPTIONS (import_collate 'false') and declare the column's collation yourself.")));
+	{
+		HeapTuple	tuple = SearchSysCache1(COLLOID, ObjectIdGetDatum(collid));
+		Form_pg_collation coll;
+		char	   *qualified;
+
+		if (!HeapTupleIsValid(tuple))
+			elog(ERROR, "cache lookup failed for collation %u", collid);
+		coll = (Form_pg_collation) GETSTRUCT(tuple);
+		qualified = psprintf("%s.%s",
+							 quote_identifier(get_namespace_name(coll->collnamespace)),
+							 quote_identifier(NameStr(coll->collname)));
+		ReleaseSysCache(tuple);
+		return qualified;
+	}
+}
+
 /* the finished commands, the last table closed */
 static List *
 finish_tables(ImportTables *tables)
@@ -283,8 +350,9 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 	GrantRemoteQuery *query;
 	StringInfoData sql;
 	ImportTables tables;
-	char	   *values[6];
+	char	   *values[8];
 	const char *param[1];
+	bool		import_collate = import_collate_option(stmt);
 
 	parse_import_options(stmt, &import_not_null, &import_default);
 	conn = import_connect(stmt, server,
@@ -297,7 +365,13 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 						   "SELECT c.relname, a.attname, "
 						   "pg_catalog.format_type(a.atttypid, a.atttypmod), "
 						   "a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), "
-						   "a.attgenerated "
+						   "a.attgenerated, "
+						   "(SELECT co.collname FROM pg_catalog.pg_collation co, pg_catalog.pg_type t "
+						   "WHERE co.oid = a.attcollation AND t.oid = a.atttypid "
+						   "AND a.attcollation <> t.typcollation), "
+						   "(SELECT cn.nspname FROM pg_catalog.pg_collation co "
+						   "JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+						   "WHERE co.oid = a.attcollation) "
 						   "FROM pg_catalog.pg_class c "
 						   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 						   "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
@@ -312,7 +386,7 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 	query = adapter->query(grant_connection_remote(conn), sql.data, NULL, 1, param,
 						   false);
 	init_tables(&tables, stmt, server);
-	while (adapter->next_row(query, values, NULL, 6))
+	while (adapter->next_row(query, values, NULL, 8))
 	{
 		if (begin_column(&tables, values[0]) && values[1] == NULL)
 			continue;			/* a relation without columns */
@@ -320,6 +394,9 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 		appendStringInfo(&tables.cmd, "\n  %s %s OPTIONS (column_name %s)",
 						 quote_identifier(values[1]), values[2],
 						 quote_literal_cstr(values[1]));
+		if (import_collate && values[6] != NULL)
+			appendStringInfo(&tables.cmd, " COLLATE %s",
+							 local_collation(values[0], values[1], values[7], values[6]));
 		/* a generated column's value comes from the remote */
 		if (import_default && values[4] != NULL &&
 			(values[5] == NULL || values[5][0] == '\0'))
