@@ -5,7 +5,8 @@
 # case- and trailing-space-insensitive) and in a local PostgreSQL table.  Several
 # hundred generated queries over every column type (varchar with mixed case and
 # trailing spaces, text with accents, integers, bigints past 2^53, decimals,
-# doubles, dates, datetimes, timestamps, booleans, NULLs) run on the local copy and
+# doubles, dates, datetimes, timestamps, booleans, FLOATs past six digits,
+# unsigned ints and bigints at their edges, 30-digit decimals, NULLs) run on the local copy and
 # through grant; every answer must be identical.  The same queries also run through
 # mysql_fdw on the same MariaDB table, and the number of its wrong answers is
 # printed for comparison (not asserted: it is another product's behaviour).
@@ -41,12 +42,17 @@ dates = ['2024-02-29', '2024-01-01', '1999-12-31', '2000-01-01', None]
 dtms = ['2024-01-01 12:00:00', '2024-01-01 11:59:59', '1999-12-31 23:59:59', None]
 tss = ['2024-01-01 00:00:00', '2024-06-30 12:30:00', '2001-09-09 01:46:40', None]
 bools = [True, False, None]
+fls = ['1234567', '0.1', '16777217', '3.4e38', '-1.5', '1e-7', '0', None]
+uns = [4294967295, 2147483648, 0, 7, None]
+ubigs = [18446744073709551615, 9223372036854775808, 9223372036854775807, 1, None]
+wdecs = ['12345678901234567890.0123456789', '-0.0000000001', '0.1000000000', '0', None]
 rows = []
 for i in range(1, 121):
     rows.append((i, random.choice(vs), random.choice(ts_), random.choice(ints),
                  random.choice(bigs), random.choice(decs), random.choice(dbls),
                  random.choice(dates), random.choice(dtms), random.choice(tss),
-                 random.choice(bools)))
+                 random.choice(bools), random.choice(fls), random.choice(uns),
+                 random.choice(ubigs), random.choice(wdecs)))
 
 def lit(v):
     if v is None:
@@ -65,7 +71,8 @@ def pglit(v):
 with open(f'{work}/mysql.sql', 'w') as f:
     f.write("""SET NAMES utf8mb4;
 CREATE TABLE diff_t (id int PRIMARY KEY, v varchar(20), t text, i int, bi bigint,
-  d decimal(10,2), f double, dt date, dtm datetime, ts timestamp NULL, b tinyint(1))
+  d decimal(10,2), f double, dt date, dtm datetime, ts timestamp NULL, b tinyint(1),
+  fl float, u int unsigned, ub bigint unsigned, wd decimal(30,10))
   DEFAULT CHARSET utf8mb4 COLLATE utf8mb4_general_ci;
 SET time_zone = '+00:00';
 """)
@@ -73,7 +80,8 @@ SET time_zone = '+00:00';
         f.write('INSERT INTO diff_t VALUES (' + ', '.join(lit(v) for v in r) + ');\n')
 
 cols = """(id int, v varchar(20), t text, i int, bi bigint, d numeric(10,2), f float8,
-  dt date, dtm timestamp, ts timestamptz, b boolean)"""
+  dt date, dtm timestamp, ts timestamptz, b boolean, fl real, u bigint, ub numeric(20,0),
+  wd numeric(30,10))"""
 with open(f'{work}/local.sql', 'w') as f:
     f.write(f"SET TimeZone = 'UTC';\nCREATE TABLE local_t {cols};\n")
     for r in rows:
@@ -106,12 +114,17 @@ preds = [
     "v = 'abc' AND i > 0", "v = 'ABC' OR t = 'café'", "NOT (v = 'abc')",
     "(i > 2 OR d > 1) AND b", "v LIKE 'a%' AND NOT b", "coalesce(v, 'zz') = 'zz'",
     "v IS DISTINCT FROM 'abc'", "nullif(i, 3) IS NULL",
+    "fl = 1234567", "fl = 16777216", "fl = 0.1", "fl = 0.1::real", "fl > 1e6", "fl < 0",
+    "fl::float8 = 0.10000000149011612", "fl IS NULL", "fl * 2 = 2469134",
+    "u = 4294967295", "u > 2147483647", "u = 0", "u IN (7, 4294967295)",
+    "ub = 18446744073709551615", "ub > 9223372036854775807", "ub = 1", "ub::text LIKE '9%'",
+    "wd = 12345678901234567890.0123456789", "wd < 0", "wd = 0.1", "wd > 1e19",
 ]
 queries = []
 for p in preds:
     queries.append((f"SELECT id FROM @T@ WHERE {p}", False))
     queries.append((f"SELECT count(*) FROM @T@ WHERE {p}", True))
-for c in ['v', 't', 'i', 'bi', 'd', 'f', 'dt', 'dtm', 'ts', 'b']:
+for c in ['v', 't', 'i', 'bi', 'd', 'f', 'dt', 'dtm', 'ts', 'b', 'fl', 'u', 'ub', 'wd']:
     for order in ['', ' DESC', ' NULLS FIRST', ' DESC NULLS LAST']:
         queries.append((f"SELECT id, {c} FROM @T@ ORDER BY {c}{order}, id", True))
         queries.append((f"SELECT id FROM @T@ ORDER BY {c}{order}, id LIMIT 7", True))
@@ -144,14 +157,16 @@ SELECT grant_fdw.establish_connection('mydiff', 'mysql',
   format('mysql://grant_test:%s@127.0.0.1:%s/app', '$GRANT_TEST_PASSWORD', '$GRANT_MYSQL_PORT'));
 CREATE SERVER mydiff FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'mydiff');
 CREATE FOREIGN TABLE grant_t (id int OPTIONS (key 'true'), v varchar(20), t text, i int,
-  bi bigint, d numeric(10,2), f float8, dt date, dtm timestamp, ts timestamptz, b boolean)
+  bi bigint, d numeric(10,2), f float8, dt date, dtm timestamp, ts timestamptz, b boolean,
+  fl real, u bigint, ub numeric(20,0), wd numeric(30,10))
   SERVER mydiff OPTIONS (table_name 'diff_t');
 CREATE SERVER anchor FOREIGN DATA WRAPPER mysql_fdw
   OPTIONS (host '127.0.0.1', port '$GRANT_MYSQL_PORT');
 CREATE USER MAPPING FOR CURRENT_USER SERVER anchor
   OPTIONS (username 'grant_test', password '$GRANT_TEST_PASSWORD');
 CREATE FOREIGN TABLE anchor_t (id int, v varchar(20), t text, i int, bi bigint,
-  d numeric(10,2), f float8, dt date, dtm timestamp, ts timestamptz, b boolean)
+  d numeric(10,2), f float8, dt date, dtm timestamp, ts timestamptz, b boolean,
+  fl real, u bigint, ub numeric(20,0), wd numeric(30,10))
   SERVER anchor OPTIONS (dbname 'app', table_name 'diff_t');
 SQL
 
