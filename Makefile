@@ -19,3 +19,10 @@ include $(PGXS)
 
 # every object depends on the shared header
 $(OBJS): src/grant.h
+
+# make dist: the release tarball, from the committed tree (what `make install` builds from)
+GRANT_VERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" grant.control)
+.PHONY: dist
+dist:
+	git archive --format=tar.gz --prefix=grant-$(GRANT_VERSION)/ -o grant-$(GRANT_VERSION).tar.gz HEAD
+	@echo grant-$(GRANT_VERSION).tar.gz
