@@ -16,7 +16,7 @@ tarball="grant-$version.tar.gz"
 ok "make dist writes $tarball" make -s -C "$root" dist
 mv "$root/$tarball" "$work/"
 
-tar -tzf "$work/$tarball" | sed "s|^grant-$version/||" | grep -v '/$' | sort >"$work/listed"
+tar -tzf "$work/$tarball" | sed "s|^grant-$version/||" | grep -v -e '/$' -e '^$' | sort >"$work/listed"
 git -C "$root" ls-files | sort >"$work/tracked"
 is "every tracked file is in the tarball, nothing else" \
     "$(comm -3 "$work/tracked" "$work/listed" | head -5)" ""
