@@ -306,8 +306,10 @@ static GrantRemote *
 pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 		   bool password_required, const char *application_name)
 {
-	const char *keywords[40];
-	const char *values[40];
+	/* the endpoint's options, the fixed ones, those no_ambient_credentials adds */
+	int			max_keywords = list_length(ep->options) + 20;
+	const char **keywords = palloc(sizeof(char *) * max_keywords);
+	const char **values = palloc(sizeof(char *) * max_keywords);
 	int			n = 0;
 	char		portbuf[16];
 	StringInfoData options;
@@ -365,8 +367,6 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
 
-		if (n >= lengthof(keywords) - 12)
-			break;
 		if (strcmp(def->defname, "options") == 0)
 		{
 			if (options.len > 0)
@@ -398,6 +398,7 @@ pg_connect(const GrantEndpoint *ep, const char *user, const char *password,
 	values[n++] = GetDatabaseEncodingName();
 	if (password_required)
 		n = no_ambient_credentials(ep, keywords, values, n);
+	Assert(n < max_keywords);
 	keywords[n] = NULL;
 	values[n] = NULL;
 

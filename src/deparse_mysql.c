@@ -1175,12 +1175,13 @@ grant_mysql_key_attrs(Relation rel)
 	for (i = 1; i <= tupdesc->natts; i++)
 	{
 		char	   *v;
+		bool		is_key;
 
 		if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
 			continue;
 		v = grant_get_option(GetForeignColumnOptions(RelationGetRelid(rel), i), "key");
-		if (v != NULL && (pg_strcasecmp(v, "true") == 0 || pg_strcasecmp(v, "on") == 0 ||
-						  strcmp(v, "1") == 0))
+		/* read with the parser that validated it ('yes', 't' count too) */
+		if (v != NULL && parse_bool(v, &is_key) && is_key)
 			attrs = lappend_int(attrs, i);
 	}
 	return attrs;

@@ -273,13 +273,6 @@ append_function_name(StringInfo buf, Oid funcid)
 	ReleaseSysCache(tup);
 }
 
-/* quote_identifier, under the name the other files use */
-const char *
-grant_pg_quote_identifier(const char *ident)
-{
-	return quote_identifier(ident);
-}
-
 void
 grant_pg_append_literal(StringInfo buf, const char *val)
 {

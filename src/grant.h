@@ -443,7 +443,6 @@ extern char *grant_mysql_param_names(void);
 extern char *grant_endpoint_url(const GrantEndpoint *ep);
 
 /* in deparse_pg.c */
-extern const char *grant_pg_quote_identifier(const char *ident);
 extern void grant_pg_append_literal(StringInfo buf, const char *val);
 extern bool grant_pg_is_foreign_expr(PlannerInfo *root, RelOptInfo *rel,
 									 Expr *expr);
@@ -763,7 +762,6 @@ typedef enum GrantShardScheme
 } GrantShardScheme;
 
 extern List *grant_shard_names(List *endpoints);
-extern GrantShardScheme grant_shard_scheme(const char *database);
 extern const char *grant_shard_for_text(const char *database, List *shards,
 										const char *key_text);
 extern const char *grant_shard_for_datum(const char *database, List *shards,
@@ -799,7 +797,6 @@ extern void *grant_shared_table(GrantSharedTable *def);
 
 /* in health.c */
 extern void grant_health_init(void);
-extern bool grant_health_is_shared(void);
 extern bool grant_health_is_down(const GrantEndpoint *ep);
 extern void grant_health_mark_down(const GrantEndpoint *ep, const char *error);
 extern void grant_health_mark_up(const GrantEndpoint *ep);
@@ -856,7 +853,6 @@ extern void grant_progress_end(int slot);
 
 /* in option.c */
 extern bool grant_option_is_secret(const char *name);
-extern bool grant_option_is_superuser_only(const char *name);
 extern void grant_check_endpoint_privileges(const GrantEndpoint *ep);
 extern char *grant_get_option(List *options, const char *name);
 extern bool grant_table_flag(Oid relid, const char *name, bool dflt);

@@ -103,12 +103,6 @@ health_table(void)
 	return (HealthTable *) grant_shared_table(&health);
 }
 
-bool
-grant_health_is_shared(void)
-{
-	return health.shared;
-}
-
 static void
 lock_table(HealthTable *table, LWLockMode mode)
 {

@@ -772,17 +772,6 @@ grant_option_is_secret(const char *name)
 	return false;
 }
 
-/*
- * Whether only a superuser may set connection option name: whether it is
- * on neither adapter's whitelist (see above).
- */
-bool
-grant_option_is_superuser_only(const char *name)
-{
-	return !name_in_list(name, pg_options_for_everyone) &&
-		!name_in_list(name, mysql_options_for_everyone);
-}
-
 /* The string value of option name in a DefElem list, or NULL. */
 char *
 grant_get_option(List *options, const char *name)

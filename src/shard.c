@@ -232,17 +232,6 @@ find_scheme(const char *database)
 	return NULL;
 }
 
-GrantShardScheme
-grant_shard_scheme(const char *database)
-{
-	ShardScheme *scheme;
-
-	if (!schemes_loaded || schemes_generation != grant_registry_generation())
-		load_schemes();
-	scheme = find_scheme(database);
-	return scheme ? scheme->scheme : GRANT_SHARD_HASH;
-}
-
 /*
  * The shard of database that holds the key whose text form is key_text
  * (as its type's output function prints it); NULL when no shard does.
