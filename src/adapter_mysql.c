@@ -1893,19 +1893,7 @@ interpolate(const char *sql, int nparams, const char *const *values)
 			if (values[n - 1] == NULL)
 				appendStringInfoString(&buf, "NULL");
 			else
-			{
-				int			len;
-				char	   *utf8 = (char *) pg_server_to_any(values[n - 1],
-															 strlen(values[n - 1]),
-															 PG_UTF8);
-				const unsigned char *b;
-
-				len = strlen(utf8);
-				appendStringInfoString(&buf, "_utf8mb4 X'");
-				for (b = (const unsigned char *) utf8; len-- > 0; b++)
-					appendStringInfo(&buf, "%02X", *b);
-				appendStringInfoChar(&buf, '\'');
-			}
+				my_quote_literal(&buf, values[n - 1]);
 			p = end;
 		}
 		else
@@ -2364,36 +2352,21 @@ send_kill(GrantRemote *remote)
 	return answered;
 }
 
-/* backticks, embedded backticks doubled: valid under every sql_mode */
+/*
+ * Quoting is quote.c's, as for the SQL functions: backticks (the same under
+ * every sql_mode), UTF-8, and a name MySQL would not keep as written is
+ * refused; a literal is a hex string with the utf8mb4 introducer.
+ */
 static void
 my_quote_identifier(StringInfo buf, const char *ident)
 {
-	const char *p;
-
-	appendStringInfoChar(buf, '`');
-	for (p = ident; *p; p++)
-	{
-		if (*p == '`')
-			appendStringInfoChar(buf, '`');
-		appendStringInfoChar(buf, *p);
-	}
-	appendStringInfoChar(buf, '`');
+	grant_append_identifier(buf, GRANT_ADAPTER_MYSQL, ident);
 }
 
-/*
- * A hex string literal with the utf8mb4 introducer: the same characters
- * under every sql_mode, whatever the value holds.
- */
 static void
 my_quote_literal(StringInfo buf, const char *value)
 {
-	const unsigned char *p;
-	char	   *utf8 = (char *) pg_server_to_any(value, strlen(value), PG_UTF8);
-
-	appendStringInfoString(buf, "_utf8mb4 X'");
-	for (p = (const unsigned char *) utf8; *p; p++)
-		appendStringInfo(buf, "%02X", *p);
-	appendStringInfoChar(buf, '\'');
+	grant_append_string(buf, GRANT_ADAPTER_MYSQL, value, strlen(value));
 }
 
 /* the first column of the only row of a query, palloc'd, or NULL */

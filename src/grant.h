@@ -881,6 +881,8 @@ extern Oid	grant_relation_owner(Oid relid);
 /* in quote.c */
 extern void grant_append_literal(StringInfo buf, GrantAdapterKind dialect,
 								 Datum value, bool isnull, Oid typid);
+extern void grant_append_string(StringInfo buf, GrantAdapterKind dialect,
+								const char *s, int len);
 extern void grant_append_identifier(StringInfo buf, GrantAdapterKind dialect,
 									const char *name);
 

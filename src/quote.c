@@ -73,8 +73,6 @@ typedef struct LexMode
 static GrantAdapterKind dialect_arg(FunctionCallInfo fcinfo, int argno);
 static void check_string(const char *s, int len, const char *what);
 static char *to_utf8(const char *s, int len, const char *what);
-static void append_string(StringInfo buf, GrantAdapterKind dialect,
-						  const char *s, int len);
 static void append_hex(StringInfo buf, const unsigned char *p, int len);
 static void append_number(StringInfo buf, const char *digits);
 static void append_special_float(StringInfo buf, GrantAdapterKind dialect,
@@ -188,9 +186,13 @@ append_hex(StringInfo buf, const unsigned char *p, int len)
 	buf->data[buf->len] = '\0';
 }
 
-/* a character string literal; s need not be NUL-terminated */
-static void
-append_string(StringInfo buf, GrantAdapterKind dialect, const char *s, int len)
+/*
+ * A character string literal; s need not be NUL-terminated.  The one rule
+ * for every literal grant writes in a dialect: the deparsers, the adapters
+ * and the SQL functions all come here.
+ */
+void
+grant_append_string(StringInfo buf, GrantAdapterKind dialect, const char *s, int len)
 {
 	int			i;
 
@@ -551,7 +553,7 @@ grant_append_literal(StringInfo buf, GrantAdapterKind dialect, Datum value,
 			{
 				text	   *t = DatumGetTextPP(value);
 
-				append_string(buf, dialect, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				grant_append_string(buf, dialect, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 				break;
 			}
 		default:
@@ -565,7 +567,7 @@ grant_append_literal(StringInfo buf, GrantAdapterKind dialect, Datum value,
 				level = grant_begin_portable_output(grant_type_shows_timezone(basetype));
 				out = OidOutputFunctionCall(outfunc, value);
 				grant_end_portable_output(level);
-				append_string(buf, dialect, out, strlen(out));
+				grant_append_string(buf, dialect, out, strlen(out));
 				break;
 			}
 	}
