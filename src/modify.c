@@ -108,6 +108,8 @@ typedef struct GrantModifyState
 	Oid			userid;
 	const char *how;			/* why these shards (EXPLAIN) */
 	bool		sharded;		/* the database has several shards */
+	bool		check_pinned;	/* INSERT under grant.shard: each row's key
+								 * must map to the pinned shard */
 	int			ntargets;
 	ShardTarget *targets;
 	char	   *database;		/* sharded: the registry database */
@@ -314,6 +316,25 @@ setup_targets(GrantModifyState *fmstate, ForeignTable *table, bool explain_only)
 		fmstate->database = grant_server_database(fmstate->server);
 		fmstate->shard_names = grant_database_shards(fmstate->database);
 	}
+	else if (fmstate->sharded && fmstate->operation == CMD_INSERT && !explain_only)
+	{
+		/*
+		 * grant.shard pins one shard.  A row whose key maps to another is
+		 * refused rather than written there, where the reads that find
+		 * rows by their key would never look (nor rerouted: the session
+		 * asked for this shard).
+		 */
+		char	   *key = grant_get_option(table->options, "shard_key");
+
+		fmstate->shard_key = key ? get_attnum(RelationGetRelid(fmstate->rel), key) :
+			InvalidAttrNumber;
+		if (fmstate->shard_key != InvalidAttrNumber)
+		{
+			fmstate->check_pinned = true;
+			fmstate->database = grant_server_database(fmstate->server);
+			fmstate->shard_names = grant_database_shards(fmstate->database);
+		}
+	}
 	fmstate->ntargets = list_length(routes);
 	fmstate->targets = palloc0(sizeof(ShardTarget) * Max(fmstate->ntargets, 1));
 	foreach(lc, routes)
@@ -369,7 +390,7 @@ target_for_row(GrantModifyState *fmstate, TupleTableSlot *slot)
 	const char *shard;
 	int			i;
 
-	if (fmstate->ntargets == 1)
+	if (fmstate->ntargets == 1 && !fmstate->check_pinned)
 		return 0;
 	att = TupleDescAttr(RelationGetDescr(fmstate->rel), fmstate->shard_key - 1);
 	value = slot_getattr(slot, fmstate->shard_key, &isnull);
@@ -385,6 +406,14 @@ target_for_row(GrantModifyState *fmstate, TupleTableSlot *slot)
 		if (strcmp(fmstate->targets[i].route->endpoint->shard, shard) == 0)
 			return i;
 	}
+	if (shard != NULL && fmstate->check_pinned)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("shard key %s of \"%s\" belongs to shard \"%s\", not to shard \"%s\" that \"grant.shard\" pins",
+						key_text(att->atttypid, value), RelationGetRelationName(fmstate->rel),
+						shard, fmstate->targets[0].route->endpoint->shard),
+				 errdetail("Rows are placed by their key, so that the reads that find them by key look on the right shard."),
+				 errhint("Reset \"grant.shard\", or set it to '%s' for this row.", shard)));
 	ereport(ERROR,
 			(errcode(ERRCODE_CHECK_VIOLATION),
 			 errmsg("no shard of grant database \"%s\" holds shard key %s of \"%s\"",
@@ -747,6 +776,8 @@ grantExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
 	MemoryContextReset(fmstate->temp_cxt);
 	if (fmstate->ntargets == 1)
 	{
+		for (t = 0; fmstate->check_pinned && t < nrows; t++)
+			(void) target_for_row(fmstate, slots[t]);
 		insert_rows(fmstate, target_connected(fmstate, 0), slots, nrows, &inserted);
 		*numSlots = inserted;
 		return slots;

@@ -102,4 +102,21 @@ is "grant.shard is as it was after check_placement()" \
     "$(lpsql -c "SELECT count(*) FROM grant_fdw.check_placement('sv_int')" \
         -c "SELECT current_setting('grant.shard') = ''")" "1
 t"
+# --- INSERT under grant.shard: a key of another shard is refused -----------------------------
+ka=$(lpsql -c "SELECT g FROM generate_series(300, 400) g WHERE grant_fdw.shard_for('sv', g) = 'a' LIMIT 1")
+kb=$(lpsql -c "SELECT g FROM generate_series(300, 400) g WHERE grant_fdw.shard_for('sv', g) = 'b' LIMIT 1")
+like "INSERT of a shard-b key under grant.shard = 'a' is refused, naming both shards" \
+    "$(lpsql -c "SET \"grant\".shard = 'a'" -c "INSERT INTO sv_int VALUES ($kb, 'wrong')" 2>&1 || true)" \
+    "shard key $kb of \"sv_int\" belongs to shard \"b\", not to shard \"a\""
+is "... and wrote nothing on either shard" \
+    "$(spsql "$S1" app -c "SELECT count(*) FROM sv_int WHERE id = $kb")$(spsql "$S2" app -c "SELECT count(*) FROM sv_int WHERE id = $kb")" "00"
+like "a batch with one such row is refused whole" \
+    "$(lpsql -c "SET \"grant\".shard = 'a'" -c "INSERT INTO sv_int VALUES ($ka, 'right'), ($kb, 'wrong')" 2>&1 || true)" \
+    "belongs to shard \"b\""
+is "... and wrote none of its rows" \
+    "$(spsql "$S1" app -c "SELECT count(*) FROM sv_int WHERE id IN ($ka, $kb)")" 0
+ok "a shard-a key under grant.shard = 'a' is written" \
+    lpsql -c "SET \"grant\".shard = 'a'" -c "INSERT INTO sv_int VALUES ($ka, 'right')"
+is "... on shard a, where reads by key find it" \
+    "$(spsql "$S1" app -c "SELECT v FROM sv_int WHERE id = $ka") $(lpsql -c "SELECT v FROM sv_int WHERE id = $ka")" "right right"
 finish
