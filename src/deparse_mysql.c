@@ -918,6 +918,17 @@ emit_and_list(List *conds, MyCxt *cxt)
 	}
 }
 
+/* is 'expr' a column of 'rel' declared NOT NULL on the foreign table? */
+static bool
+column_is_not_null(Relation relation, RelOptInfo *rel, Expr *expr)
+{
+	Var		   *var = (Var *) expr;
+
+	return IsA(expr, Var) && var->varno == rel->relid &&
+		var->varlevelsup == 0 && var->varattno > 0 &&
+		TupleDescAttr(RelationGetDescr(relation), var->varattno - 1)->attnotnull;
+}
+
 /*
  * SELECT cols FROM rel [WHERE conds] [ORDER BY ...] [LIMIT ...] [locking]
  * for a base relation.  *retrieved_attrs gets the attnums fetched, in
@@ -931,7 +942,7 @@ grant_mysql_deparse_select(StringInfo buf, PlannerInfo *root, RelOptInfo *rel,
 	GrantRelInfo *info = (GrantRelInfo *) rel->fdw_private;
 	RangeTblEntry *rte = planner_rt_fetch(rel->relid, root);
 	Relation	relation = table_open(rte->relid, NoLock);
-	const char *lock;
+	LockWaitPolicy wait;
 	MyCxt		cxt;
 
 	cxt.root = root;
@@ -973,10 +984,17 @@ grant_mysql_deparse_select(StringInfo buf, PlannerInfo *root, RelOptInfo *rel,
 			cxt.buf = buf;
 			if (lc != list_head(pathkeys))
 				appendStringInfoString(buf, ", ");
-			/* MySQL puts NULLs first ascending: say where they go */
-			appendStringInfo(buf, "(%s IS NULL) %s, %s %s", key.data,
-							 pk->pk_nulls_first ? "DESC" : "ASC",
-							 key.data, desc ? "DESC" : "ASC");
+			/*
+			 * MySQL puts NULLs first ascending, last descending: say where
+			 * they go unless that is where MySQL puts them or there are
+			 * none, so that an index can still give the order (and a
+			 * locking read with LIMIT lock only the rows it returns).
+			 */
+			if (pk->pk_nulls_first == desc &&
+				!column_is_not_null(relation, rel, em->em_expr))
+				appendStringInfo(buf, "(%s IS NULL) %s, ", key.data,
+								 pk->pk_nulls_first ? "DESC" : "ASC");
+			appendStringInfo(buf, "%s %s", key.data, desc ? "DESC" : "ASC");
 			pfree(key.data);
 		}
 	}
@@ -995,10 +1013,22 @@ grant_mysql_deparse_select(StringInfo buf, PlannerInfo *root, RelOptInfo *rel,
 			appendStringInfo(buf, " OFFSET " INT64_FORMAT,
 							 DatumGetInt64(offset->constvalue));
 	}
-	lock = grant_pg_lock_clause(root, rel);
-	if (lock != NULL)
-		appendStringInfoString(buf, strcmp(lock, "FOR SHARE") == 0 ?
-							   " LOCK IN SHARE MODE" : " FOR UPDATE");
+	/* InnoDB has no key-only locks: the stronger lock of each pair */
+	switch (grant_scan_lock(root, rel, &wait))
+	{
+		case LCS_NONE:
+			break;
+		case LCS_FORKEYSHARE:
+		case LCS_FORSHARE:
+			appendStringInfoString(buf, " LOCK IN SHARE MODE");
+			grant_append_lock_wait(buf, wait);
+			break;
+		case LCS_FORNOKEYUPDATE:
+		case LCS_FORUPDATE:
+			appendStringInfoString(buf, " FOR UPDATE");
+			grant_append_lock_wait(buf, wait);
+			break;
+	}
 	table_close(relation, NoLock);
 }
 

@@ -123,7 +123,6 @@ static ShipCollation value_collation_state(Oid collid);
 static bool ship_call(Oid objid, List *args, Oid inputcollid,
 					  ShipGlobal *glob, ShipLocal *inner);
 static bool sortop_is_shippable(Oid sortop);
-static RelOptInfo *scan_rel_of(RelOptInfo *rel);
 
 /* statement pieces */
 static void deparse_select_list(List *tlist, DeparseCxt *cxt,
@@ -289,8 +288,8 @@ grant_pg_append_literal(StringInfo buf, const char *val)
  * The base or join relation whose columns an expression of 'rel' refers to:
  * for grouping, ordering and final relations, the one they were built on.
  */
-static RelOptInfo *
-scan_rel_of(RelOptInfo *rel)
+RelOptInfo *
+grant_scan_rel_of(RelOptInfo *rel)
 {
 	while (IS_UPPER_REL(rel))
 	{
@@ -315,7 +314,7 @@ grant_pg_is_foreign_expr(PlannerInfo *root, RelOptInfo *rel, Expr *expr)
 
 	glob.root = root;
 	glob.rel = rel;
-	glob.relids = scan_rel_of(rel)->relids;
+	glob.relids = grant_scan_rel_of(rel)->relids;
 	glob.allow_aggs = IS_UPPER_REL(rel);
 	glob.case_arg = NULL;
 	glob.default_agrees = -1;
@@ -963,7 +962,7 @@ grant_pg_deparse_select(StringInfo buf, PlannerInfo *root, RelOptInfo *rel,
 
 	cxt.root = root;
 	cxt.rel = rel;
-	cxt.scanrel = scan_rel_of(rel);
+	cxt.scanrel = grant_scan_rel_of(rel);
 	cxt.buf = buf;
 	cxt.params = params_list;
 	cxt.qualify = IS_JOIN_REL(cxt.scanrel);
@@ -1154,48 +1153,29 @@ static void
 deparse_lock_clause(DeparseCxt *cxt)
 {
 	RelOptInfo *rel = cxt->scanrel;
-	const char *clause;
+	LockWaitPolicy wait;
 
-	if (rel != cxt->rel && IS_UPPER_REL(cxt->rel))
-		return;					/* aggregates don't lock */
 	if (rel->reloptkind != RELOPT_BASEREL &&
 		rel->reloptkind != RELOPT_OTHER_MEMBER_REL)
 		return;
-	clause = grant_pg_lock_clause(cxt->root, rel);
-	if (clause != NULL)
-		appendStringInfo(cxt->buf, " %s", clause);
-}
-
-/*
- * The locking clause a scan of base relation 'rel' needs, or NULL: rows
- * an UPDATE or DELETE will change are locked as the scan reads them, and
- * FOR UPDATE/SHARE of the query applies to the remote rows.
- */
-const char *
-grant_pg_lock_clause(PlannerInfo *root, RelOptInfo *rel)
-{
-	RowMarkClause *rc;
-
-	if (bms_is_member(rel->relid, root->all_result_relids) &&
-		(root->parse->commandType == CMD_UPDATE ||
-		 root->parse->commandType == CMD_DELETE))
-		return "FOR UPDATE";
-
-	rc = get_parse_rowmark(root->parse, rel->relid);
-	if (rc == NULL)
-		return NULL;
-	switch (rc->strength)
+	switch (grant_scan_lock(cxt->root, rel, &wait))
 	{
 		case LCS_NONE:
-			return NULL;
+			return;
 		case LCS_FORKEYSHARE:
+			appendStringInfoString(cxt->buf, " FOR KEY SHARE");
+			break;
 		case LCS_FORSHARE:
-			return "FOR SHARE";
+			appendStringInfoString(cxt->buf, " FOR SHARE");
+			break;
 		case LCS_FORNOKEYUPDATE:
+			appendStringInfoString(cxt->buf, " FOR NO KEY UPDATE");
+			break;
 		case LCS_FORUPDATE:
-			return "FOR UPDATE";
+			appendStringInfoString(cxt->buf, " FOR UPDATE");
+			break;
 	}
-	return NULL;
+	grant_append_lock_wait(cxt->buf, wait);
 }
 
 /*

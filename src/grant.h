@@ -451,7 +451,7 @@ extern EquivalenceMember *grant_pg_find_em(PlannerInfo *root, RelOptInfo *rel,
 extern bool grant_pg_pathkeys_are_shippable(PlannerInfo *root,
 											RelOptInfo *rel, List *pathkeys);
 extern List *grant_pg_build_tlist_to_deparse(RelOptInfo *rel);
-extern const char *grant_pg_lock_clause(PlannerInfo *root, RelOptInfo *rel);
+extern RelOptInfo *grant_scan_rel_of(RelOptInfo *rel);
 extern void grant_pg_deparse_select(StringInfo buf, PlannerInfo *root,
 									RelOptInfo *rel, List *tlist,
 									List *remote_conds, List *pathkeys,
@@ -585,6 +585,9 @@ extern void grant_estimate_path_cost(PlannerInfo *root, RelOptInfo *rel,
 									 double *rows, int *width,
 									 Cost *startup_cost, Cost *total_cost);
 extern List *grant_path_private(const GrantPathExtra *extra);
+extern LockClauseStrength grant_scan_lock(PlannerInfo *root, RelOptInfo *rel,
+										  LockWaitPolicy *wait);
+extern void grant_append_lock_wait(StringInfo buf, LockWaitPolicy wait);
 
 /* in pushdown.c */
 extern void grantGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel,

@@ -14,7 +14,9 @@
  *	  is computed locally, so a plan's result never depends on the choice.
  *	- ForeignScan and modify fdw_private lists follow the enums in grant.h.
  *	  A scan that locks rows (FOR UPDATE/SHARE, or feeding UPDATE/DELETE)
- *	  says so in GrantScanForUpdate so the executor sends it to the writer.
+ *	  says so in GrantScanForUpdate so the executor sends it to the writer;
+ *	  the remote takes the lock the query asked for, with its NOWAIT or
+ *	  SKIP LOCKED (grant_scan_lock).
  *	- UPDATE and DELETE run as one remote statement (direct modify) when
  *	  the scan below has no local condition, every SET expression ships,
  *	  and no local trigger, WITH CHECK OPTION or generated column needs to
@@ -44,8 +46,10 @@
 #include "optimizer/pathnode.h"
 #include "optimizer/plancat.h"
 #include "optimizer/planmain.h"
+#include "optimizer/prep.h"
 #include "optimizer/restrictinfo.h"
 #include "parser/parsetree.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 
 /*
@@ -391,6 +395,47 @@ append_shard_keys(List *fdw_private, List **params_list, Index rtindex,
 }
 
 /*
+ * Does the scan of base relation 'rel' lock rows remotely?  The remote
+ * locks every row the scan returns, while the server itself locks only the
+ * rows that reach the query's result: the same rows when the relation is
+ * the query's only one, every condition ships and so does any LIMIT.
+ * Otherwise the remote locks more rows than the server would; a waiting
+ * lock merely waits for more (as postgres_fdw's do), but SKIP LOCKED would
+ * make other sessions skip rows the server would give them and NOWAIT fail
+ * on rows the server would not touch, so those are refused.
+ */
+static bool
+scan_locks(PlannerInfo *root, RelOptInfo *rel, List *local_exprs,
+		   bool has_limit)
+{
+	LockWaitPolicy wait;
+	Query	   *query = root->parse;
+	const char *why = NULL;
+
+	if (grant_scan_lock(root, rel, &wait) == LCS_NONE)
+		return false;
+	if (wait == LockWaitBlock)
+		return true;
+	if (local_exprs != NIL)
+		why = "A condition of the query is evaluated locally.";
+	else if (bms_num_members(root->all_baserels) > 1)
+		why = "The query joins the table locally.";
+	else if ((query->limitCount != NULL || query->limitOffset != NULL) &&
+			 !has_limit)
+		why = "The query's LIMIT or OFFSET is applied locally.";
+	if (why != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s on foreign table \"%s\" would lock rows the query does not return",
+						wait == LockWaitSkip ? "SKIP LOCKED" : "NOWAIT",
+						get_rel_name(planner_rt_fetch(rel->relid, root)->relid)),
+				 errdetail_internal("%s", why),
+				 errhint("Make every condition, the ORDER BY and the LIMIT shippable to the remote, or lock without %s.",
+						 wait == LockWaitSkip ? "SKIP LOCKED" : "NOWAIT")));
+	return true;
+}
+
+/*
  * GetForeignPlan: the remote SELECT and the plan node, for base, join and
  * upper relations alike.
  */
@@ -448,7 +493,7 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 
 		/* under EvalPlanQual the shipped conditions are checked here */
 		fdw_recheck_quals = extract_actual_clauses(remote_conds, false);
-		for_update = grant_pg_lock_clause(root, foreignrel) != NULL;
+		for_update = scan_locks(root, foreignrel, local_exprs, has_limit);
 	}
 	else
 	{
@@ -459,7 +504,16 @@ grantGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 		local_exprs = extract_actual_clauses(info->local_conds, false);
 		fdw_scan_tlist = grant_pg_build_tlist_to_deparse(foreignrel);
 		if (IS_UPPER_REL(foreignrel))
+		{
+			/* ORDER BY and LIMIT of a locking query ship with its lock */
+			RelOptInfo *base = grant_scan_rel_of(foreignrel);
+
 			remote_conds = NIL; /* HAVING is read from info */
+			if (IS_SIMPLE_REL(base))
+				for_update = scan_locks(root, base,
+										((GrantRelInfo *) base->fdw_private)->local_conds,
+										has_limit);
+		}
 	}
 
 	initStringInfo(&sql);
@@ -1049,4 +1103,48 @@ bool
 grantIsForeignPathAsyncCapable(ForeignPath *path)
 {
 	return false;
+}
+
+/*
+ * The row lock a scan of base relation 'rel' takes on the remote, and how
+ * it waits.  Rows an UPDATE or DELETE will change are locked as the scan
+ * reads them; FOR [KEY] SHARE / FOR [NO KEY] UPDATE of the query apply to
+ * the remote rows with the query's NOWAIT or SKIP LOCKED, so a job queue
+ * takes the next free row as it would on the server itself.  The plan's
+ * row marks (not the parse tree's) are read: they exist for partitions
+ * and inheritance children too.
+ */
+LockClauseStrength
+grant_scan_lock(PlannerInfo *root, RelOptInfo *rel, LockWaitPolicy *wait)
+{
+	PlanRowMark *rc;
+
+	*wait = LockWaitBlock;
+	if (bms_is_member(rel->relid, root->all_result_relids) &&
+		(root->parse->commandType == CMD_UPDATE ||
+		 root->parse->commandType == CMD_DELETE))
+		return LCS_FORUPDATE;
+
+	rc = get_plan_rowmark(root->rowMarks, rel->relid);
+	if (rc == NULL)
+		return LCS_NONE;
+	*wait = rc->waitPolicy;
+	return rc->strength;
+}
+
+/* NOWAIT or SKIP LOCKED after a locking clause (both dialects spell them so) */
+void
+grant_append_lock_wait(StringInfo buf, LockWaitPolicy wait)
+{
+	switch (wait)
+	{
+		case LockWaitBlock:
+			break;
+		case LockWaitSkip:
+			appendStringInfoString(buf, " SKIP LOCKED");
+			break;
+		case LockWaitError:
+			appendStringInfoString(buf, " NOWAIT");
+			break;
+	}
 }
