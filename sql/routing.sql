@@ -65,6 +65,39 @@ SELECT id FROM items WHERE id = 1 FOR UPDATE;
 SELECT on_node('writer', 'SELECT id FROM items WHERE id = 1 FOR UPDATE NOWAIT');
 ROLLBACK;
 
+-- a transaction that keeps one snapshot reads it from one endpoint:
+-- REPEATABLE READ that may write, and SERIALIZABLE, on the writer from the start
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT * FROM explain_route('SELECT * FROM whoami') WHERE explain_route LIKE '%Route%';
+SELECT node_of(port), in_recovery FROM whoami;
+SELECT node_of(port) FROM whoami;
+COMMIT;
+BEGIN ISOLATION LEVEL SERIALIZABLE;
+SELECT * FROM explain_route('SELECT * FROM whoami') WHERE explain_route LIKE '%Route%';
+SELECT node_of(port), in_recovery FROM whoami;
+COMMIT;
+BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY;
+SELECT node_of(port) FROM whoami;
+COMMIT;
+-- a READ ONLY REPEATABLE READ transaction keeps its one reader
+BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+SELECT node_of(port), in_recovery FROM whoami;
+SELECT node_of(port) FROM whoami;
+COMMIT;
+-- READ COMMITTED still reads on the reader
+BEGIN;
+SELECT node_of(port) FROM whoami;
+COMMIT;
+-- role reading cannot be SERIALIZABLE on a hot standby
+SET "grant".role = 'reading';
+BEGIN ISOLATION LEVEL SERIALIZABLE;
+SELECT node_of(port) FROM whoami;
+ROLLBACK;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT node_of(port) FROM whoami;
+COMMIT;
+RESET "grant".role;
+
 -- prepared statements follow a later SET (plans are generic here)
 SET plan_cache_mode = force_generic_plan;
 PREPARE who AS SELECT node_of(port) FROM whoami;

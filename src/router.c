@@ -536,8 +536,10 @@ choose_reader(RouteMemo *memo, List *readers, ForeignServer *server,
 
 /*
  * Route one statement within one shard of database: the writer for a
- * write, a locking read, role writing or a read after this transaction's
- * write; else a reader that may serve, or the writer as fallback.
+ * write, a locking read, role writing, a read after this transaction's
+ * write or a read of a transaction that keeps one snapshot and may write
+ * (or is SERIALIZABLE); else a reader that may serve, or the writer as
+ * fallback.
  */
 static void
 route_in_shard(ForeignServer *server, Oid userid, const char *database,
@@ -587,7 +589,31 @@ route_in_shard(ForeignServer *server, Oid userid, const char *database,
 		return;
 	}
 
+	/*
+	 * A transaction that keeps one snapshot reads it from one endpoint: a
+	 * reader's snapshot and the writer's are different ones.  One that
+	 * may write therefore reads on the writer from its start, and so does
+	 * a SERIALIZABLE one, which a hot standby cannot serve; a READ ONLY
+	 * REPEATABLE READ one keeps its one reader.
+	 */
+	if (grant_role_mode == GRANT_ROLE_MODE_AUTO && IsolationUsesXactSnapshot() &&
+		(IsolationIsSerializable() || !XactReadOnly) && writer != NULL)
+	{
+		route->endpoint = writer;
+		route->reason = IsolationIsSerializable() ?
+			"serializable transaction" : "repeatable read transaction";
+		return;
+	}
+
 	reader = choose_reader(memo, readers, server, userid, &reason);
+	if (reader != NULL && IsolationIsSerializable() &&
+		reader->adapter == GRANT_ADAPTER_POSTGRESQL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a SERIALIZABLE transaction cannot read from a reader of grant database \"%s\"",
+						database),
+				 errdetail("A hot standby cannot serve serializable mode."),
+				 errhint("Use REPEATABLE READ, or set \"grant.role\" to 'auto' or 'writing' to read from the writer.")));
 	if (reader != NULL)
 	{
 		route->endpoint = reader;
