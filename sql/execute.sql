@@ -190,6 +190,51 @@ SELECT grant_fdw.execute('my', 'CREATE TEMPORARY TABLE ex_temp (a int)') AS temp
 ROLLBACK;
 SELECT grant_fdw.execute('my', 'DROP TABLE ex_mitems');
 
+-- execute(), query() and the foreign tables of a database reach the remote
+-- as one identity (the registry's credentials): one remote transaction
+CREATE SERVER ex_srv FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'primary');
+CREATE FOREIGN TABLE ex_items_ft (id int, name text) SERVER ex_srv OPTIONS (table_name 'ex_items');
+BEGIN;
+SELECT grant_fdw.execute('primary', 'INSERT INTO ex_items VALUES (120, ''twenty'')') AS inserted;
+SELECT id, name FROM ex_items_ft WHERE id = 120;
+UPDATE ex_items_ft SET name = 'changed' WHERE id = 1;
+-- the row lock is this transaction's own: execute() does not wait on it
+SET LOCAL statement_timeout = '5s';
+SELECT grant_fdw.execute('primary', 'UPDATE ex_items SET name = name || ''!'' WHERE id = 1') AS updated;
+SELECT name FROM ex_items_ft WHERE id = 1;
+SELECT n FROM grant_fdw.query('primary', 'SELECT count(*) FROM ex_items WHERE id IN (1, 120) AND name IN (''changed!'', ''twenty'')',
+                             role => 'writing') AS t(n int);
+ROLLBACK;
+SELECT from_node('writer', $$SELECT count(*) FROM public.ex_items WHERE id = 120 OR name = 'changed!'$$) AS nothing_left;
+-- a SET in execute()'s SQL does not stay in the shared session
+BEGIN;
+SELECT grant_fdw.execute('primary', 'SET TimeZone = ''America/New_York''') AS set;
+SELECT tz FROM grant_fdw.query('primary', 'SELECT current_setting(''TimeZone'')', role => 'writing') AS t(tz text);
+COMMIT;
+SELECT tz FROM grant_fdw.query('primary', 'SELECT current_setting(''TimeZone'')', role => 'writing') AS t(tz text);
+-- a view owned by another local role that reaches the remote as the same
+-- identity reads in the same remote transaction
+CREATE ROLE ex_viewer;
+CREATE ROLE ex_reader;
+GRANT USAGE ON FOREIGN SERVER ex_srv TO ex_viewer, ex_reader;
+GRANT SELECT ON ex_items_ft TO ex_viewer;
+GRANT SELECT, INSERT ON ex_items_ft TO ex_reader;
+CREATE VIEW ex_items_view AS SELECT id, name FROM ex_items_ft;
+ALTER VIEW ex_items_view OWNER TO ex_viewer;
+GRANT SELECT ON ex_items_view TO ex_reader;
+SET ROLE ex_reader;
+BEGIN;
+INSERT INTO ex_items_ft VALUES (130, 'thirty');
+SELECT id, name FROM ex_items_view WHERE id = 130;
+SELECT count(*) AS connections FROM grant_fdw.connection_status() WHERE database = 'primary' AND in_transaction;
+ROLLBACK;
+RESET ROLE;
+SELECT from_node('writer', 'SELECT count(*) FROM public.ex_items WHERE id = 130') AS rolled_back;
+DROP VIEW ex_items_view;
+DROP FOREIGN TABLE ex_items_ft;
+DROP SERVER ex_srv;
+DROP ROLE ex_viewer, ex_reader;
+
 -- cleanup
 SELECT grant_fdw.remove_connection('primary') AS removed;
 SELECT grant_fdw.remove_connection('sharded') AS removed;

@@ -84,16 +84,23 @@ SELECT substr(application_name, 7)::int = pg_backend_pid() AS names_this_backend
   FROM ops_activity WHERE application_name = 'grant/' || :local_pid;
 RESET "grant".role;
 
--- at most grant.max_connections_per_endpoint per endpoint and backend:
--- a second server for the same database needs connections of its own
+-- a second server for the same database reaches it as the same identity:
+-- it shares the first one's connection
 CREATE SERVER ops2 FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'ops');
 CREATE FOREIGN TABLE ops2_whoami (port int) SERVER ops2 OPTIONS (table_name 'whoami');
 SET "grant".max_connections_per_endpoint = 1;
 SELECT node_of(port) FROM ops_whoami;
+SELECT node_of(port) FROM ops2_whoami;
+SELECT count(*) AS connections FROM grant_fdw.connection_status() WHERE database = 'ops';
+-- at most grant.max_connections_per_endpoint per endpoint and backend:
+-- through a transaction pooler it is another identity, with a connection
+-- of its own
+ALTER SERVER ops2 OPTIONS (ADD pooler 'transaction');
 SELECT * FROM show_error('SELECT port FROM ops2_whoami');
 SELECT grant_fdw.disconnect('ops') AS disconnected;
 SELECT node_of(port) FROM ops2_whoami;
 RESET "grant".max_connections_per_endpoint;
+ALTER SERVER ops2 OPTIONS (DROP pooler);
 
 -- the pooler option takes none or transaction
 ALTER SERVER ops2 OPTIONS (ADD pooler 'session');

@@ -346,6 +346,10 @@ static bool next_buffered_row(GrantRemoteQuery *query, char **values,
 							  int *lengths, int ncols);
 static char *to_server(const char *s, int len, int *outlen);
 
+/* the session settings of the header (also restored after caller SQL) */
+#define SESSION_SETTINGS_SQL \
+	"SET SESSION time_zone = '+00:00', SESSION sql_mode = '" GRANT_MYSQL_SQL_MODE "'"
+
 const GrantAdapter grant_mysql_adapter = {
 	.name = "mysql",
 	.kind = GRANT_ADAPTER_MYSQL,
@@ -356,6 +360,7 @@ const GrantAdapter grant_mysql_adapter = {
 	.check_idle = my_check_idle,
 	.begin = my_begin,
 	.command = my_command,
+	.restore_settings_sql = SESSION_SETTINGS_SQL,
 	.send = my_send,
 	.prepare = my_prepare,
 	.deallocate = my_deallocate,
@@ -688,12 +693,11 @@ close_handle(MYSQL *conn, bool abandoned, bool connecting)
 }
 
 /* the session settings of the header, in one round trip */
+
 static void
 session_setup(GrantRemote *remote)
 {
-	static const char sql[] =
-		"SET SESSION time_zone = '+00:00', SESSION sql_mode = '" GRANT_MYSQL_SQL_MODE "', "
-		"SESSION autocommit = 1";
+	static const char sql[] = SESSION_SETTINGS_SQL ", SESSION autocommit = 1";
 
 	send_batch(remote, sql, false, false);
 	drain_owed(remote, false);

@@ -64,13 +64,14 @@
 	"-c search_path=pg_catalog -c TimeZone=UTC -c DateStyle=ISO " \
 	"-c IntervalStyle=postgres -c extra_float_digits=3 " \
 	"-c standard_conforming_strings=on"
-#define TRANSACTION_SETTINGS_SQL \
-	"SELECT pg_catalog.set_config('search_path', 'pg_catalog', true), " \
-	"pg_catalog.set_config('TimeZone', 'UTC', true), " \
-	"pg_catalog.set_config('DateStyle', 'ISO', true), " \
-	"pg_catalog.set_config('IntervalStyle', 'postgres', true), " \
-	"pg_catalog.set_config('extra_float_digits', '3', true), " \
-	"pg_catalog.set_config('standard_conforming_strings', 'on', true)"
+#define SETTINGS_SQL(is_local) \
+	"SELECT pg_catalog.set_config('search_path', 'pg_catalog', " is_local "), " \
+	"pg_catalog.set_config('TimeZone', 'UTC', " is_local "), " \
+	"pg_catalog.set_config('DateStyle', 'ISO', " is_local "), " \
+	"pg_catalog.set_config('IntervalStyle', 'postgres', " is_local "), " \
+	"pg_catalog.set_config('extra_float_digits', '3', " is_local "), " \
+	"pg_catalog.set_config('standard_conforming_strings', 'on', " is_local ")"
+#define TRANSACTION_SETTINGS_SQL SETTINGS_SQL("true")
 
 /*
  * Bounds of the cleanup after a local error (abort paths, where interrupts
@@ -269,6 +270,7 @@ const GrantAdapter grant_pg_adapter = {
 	.finish_prepared = pg_finish_prepared,
 	.list_prepared = pg_list_prepared,
 	.command = pg_command,
+	.restore_settings_sql = SETTINGS_SQL("false"),
 	.send = pg_send,
 	.prepare = pg_prepare,
 	.deallocate = pg_deallocate,

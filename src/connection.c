@@ -4,9 +4,15 @@
  *		  Per-backend cache of remote connections, and remote transactions
  *		  tied to the local one.
  *
- * A connection is keyed by (foreign server, local user, endpoint): the
- * credentials come from the user mapping when one exists, else from the
- * registry, so one key means one identity on one remote.
+ * A connection is keyed by the endpoint and the identity it connects as:
+ * the credentials actually used (the user mapping's when one exists, else
+ * the registry's) and what decides how they may be used (whether a
+ * password is required, a transaction pooler).  Every part of a local
+ * transaction that reaches one remote as one identity — foreign tables of
+ * any server naming the database, execute() and query(), views and
+ * SECURITY DEFINER functions of other local roles — shares one remote
+ * session and transaction, as one session would on the server itself.
+ * The identity is kept as a SHA-256 digest, never as the password.
  *
  * Invariants:
  *	- A remote transaction is begun lazily, at the first use of the
@@ -51,6 +57,8 @@
 #include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
 #include "catalog/pg_user_mapping.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
 #include "commands/defrem.h"
 #include "funcapi.h"
 #include "nodes/makefuncs.h"
@@ -73,14 +81,27 @@
 
 typedef struct GrantConnKey
 {
-	Oid			serverid;
-	Oid			userid;
-	int32		endpoint_id;
+	int32		endpoint_id;	/* registry endpoint; 0: the server's own */
+	Oid			serverid;		/* for endpoint_id 0 only */
+	uint8		identity[PG_SHA256_DIGEST_LENGTH];	/* see connection_identity */
 } GrantConnKey;
+
+/* the identity a connection is made as: the key's digest is over these */
+typedef struct GrantIdentity
+{
+	const char *user;			/* user mapping's user, or NULL */
+	const char *password;		/* user mapping's password, or NULL */
+	bool		password_required;
+	bool		pooler;			/* behind a transaction pooler */
+	const GrantEndpoint *ep;	/* the endpoint, its password dropped when
+								 * the mapping names another user */
+	uint32		mapping_hashvalue;	/* of the user mapping, 0: none */
+} GrantIdentity;
 
 struct GrantConnection
 {
 	GrantConnKey key;			/* hash key (must be first) */
+	Oid			serverid;		/* the server that opened it (connection_status) */
 	const GrantAdapter *adapter;
 	GrantRemote *remote;		/* NULL when not connected */
 	int			xact_depth;		/* 0: no remote transaction; 1: open; n:
@@ -144,13 +165,16 @@ static void idle_timer_handler(void);
 static void connection_exit(int code, Datum arg);
 static void check_endpoint_limit(GrantConnection *entry, const GrantEndpoint *ep);
 static bool connect_failure_is_endpoints(int sqlerrcode);
+static bool connection_identity(ForeignServer *server, Oid userid,
+								const GrantEndpoint *ep, bool raise,
+								GrantIdentity *id, GrantConnKey *key);
 static void open_connection(GrantConnection *entry, ForeignServer *server,
-							Oid userid, const GrantEndpoint *ep);
+							const GrantIdentity *id);
 static void close_connection(GrantConnection *entry);
 static void begin_remote_xact(GrantConnection *entry);
 static List *user_mapping_options(Oid userid, Oid serverid, uint32 *hashvalue);
-static void check_lent_identity(ForeignServer *server, Oid userid,
-								const GrantEndpoint *ep);
+static bool check_lent_identity(ForeignServer *server, Oid userid,
+								const GrantEndpoint *ep, bool raise);
 static int	remote_isolation(void);
 static void commit_remote(GrantConnection *entry);
 static void prepare_written(void);
@@ -246,12 +270,11 @@ grant_connection_open_xact(ForeignServer *server, Oid userid,
 						   const GrantEndpoint *ep)
 {
 	GrantConnKey key;
+	GrantIdentity id;
 	GrantConnection *entry;
 
-	MemSet(&key, 0, sizeof(key));
-	key.serverid = server->serverid;
-	key.userid = userid;
-	key.endpoint_id = ep->id;
+	if (!connection_identity(server, userid, ep, false, &id, &key))
+		return false;
 	entry = hash_search(connection_hash, &key, HASH_FIND, NULL);
 	return entry != NULL && entry->remote != NULL && entry->xact_depth > 0;
 }
@@ -325,14 +348,11 @@ grant_probe_connection(ForeignServer *server, Oid userid,
 					   const GrantEndpoint *ep, char **error)
 {
 	GrantConnKey key;
+	GrantIdentity id;
 	GrantConnection *entry;
 	bool		found;
 
-	MemSet(&key, 0, sizeof(key));
-	key.serverid = server->serverid;
-	key.userid = userid;
-	key.endpoint_id = ep->id;
-
+	(void) connection_identity(server, userid, ep, true, &id, &key);
 	entry = hash_search(connection_hash, &key, HASH_ENTER, &found);
 	if (!found)
 		MemSet((char *) entry + sizeof(GrantConnKey), 0,
@@ -366,7 +386,7 @@ grant_probe_connection(ForeignServer *server, Oid userid,
 
 		PG_TRY();
 		{
-			open_connection(entry, server, userid, ep);
+			open_connection(entry, server, &id);
 		}
 		PG_CATCH();
 		{
@@ -484,19 +504,22 @@ user_mapping_options(Oid userid, Oid serverid, uint32 *hashvalue)
  * endpoints so, so that whoever had no mapping on the adopted server keeps
  * getting an error.  Registry-less servers keep postgres_fdw's rules.
  */
-static void
-check_lent_identity(ForeignServer *server, Oid userid, const GrantEndpoint *ep)
+static bool
+check_lent_identity(ForeignServer *server, Oid userid, const GrantEndpoint *ep,
+					bool raise)
 {
 	char	   *label;
 
 	if (ep->user != NULL || ep->password != NULL ||
 		grant_server_database(server) == NULL)
-		return;
+		return true;
 	if (SearchSysCacheExists2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(userid),
 							  ObjectIdGetDatum(server->serverid)) ||
 		SearchSysCacheExists2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(InvalidOid),
 							  ObjectIdGetDatum(server->serverid)))
-		return;
+		return true;
+	if (!raise)
+		return false;
 	label = grant_endpoint_label(ep);
 	if (!OidIsValid(server->serverid))	/* execute(), query() */
 		ereport(ERROR,
@@ -509,41 +532,51 @@ check_lent_identity(ForeignServer *server, Oid userid, const GrantEndpoint *ep)
 					GetUserNameFromId(userid, false), server->servername),
 			 errdetail("Grant endpoint \"%s\" is registered without credentials.", label),
 			 errhint("Create a user mapping for the user on the server.")));
+	return false;
 }
 
-static void
-open_connection(GrantConnection *entry, ForeignServer *server, Oid userid,
-				const GrantEndpoint *ep)
+/*
+ * The identity (server, user) reaches endpoint ep as, and the connection
+ * cache's key for it.  A user the endpoint lends no identity to is refused
+ * (raise) or answered false.
+ */
+static bool
+connection_identity(ForeignServer *server, Oid userid, const GrantEndpoint *ep,
+					bool raise, GrantIdentity *id, GrantConnKey *key)
 {
 	List	   *um_options;
 	ListCell   *lc;
-	const char *user = NULL;
-	const char *password = NULL;
-	bool		password_required = true;
-	char	   *app_name;
-	char	   *label;
+	char	   *pooler;
+	pg_cryptohash_ctx *ctx;
+	char		flags[2];
+	const char *user;
+	const char *password;
 
-	check_lent_identity(server, userid, ep);
+	if (!check_lent_identity(server, userid, ep, raise))
+		return false;
+	id->user = NULL;
+	id->password = NULL;
+	id->password_required = true;
 	um_options = user_mapping_options(userid, server->serverid,
-									  &entry->mapping_hashvalue);
+									  &id->mapping_hashvalue);
 	foreach(lc, um_options)
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
 
 		if (strcmp(def->defname, "user") == 0)
-			user = defGetString(def);
+			id->user = defGetString(def);
 		else if (strcmp(def->defname, "password") == 0)
-			password = defGetString(def);
+			id->password = defGetString(def);
 		else if (strcmp(def->defname, "password_required") == 0)
-			password_required = defGetBoolean(def);
+			id->password_required = defGetBoolean(def);
 	}
 
 	/*
 	 * The registry's password belongs to the registry's user: a mapping
 	 * that names another user brings its own password, or none.
 	 */
-	if (user != NULL && password == NULL && ep->password != NULL &&
-		(ep->user == NULL || strcmp(user, ep->user) != 0))
+	if (id->user != NULL && id->password == NULL && ep->password != NULL &&
+		(ep->user == NULL || strcmp(id->user, ep->user) != 0))
 	{
 		GrantEndpoint *copy = grant_endpoint_copy(ep);
 
@@ -558,34 +591,75 @@ open_connection(GrantConnection *entry, ForeignServer *server, Oid userid,
 	 * owns its registry-less server) gets the rules of a non-superuser
 	 * whoever connects: a superuser's connection must not offer the local
 	 * server's ambient credentials (password file, Kerberos ticket, client
-	 * certificate) to a host someone else picked.
+	 * certificate) to a host someone else picked.  A connection made
+	 * without a password is therefore never shared with a user who must
+	 * prove one: the flag is part of the identity.
 	 */
 	if (!superuser_arg(ep->registered_by))
-		password_required = true;
+		id->password_required = true;
 	else if (superuser_arg(userid))
-		password_required = false;
+		id->password_required = false;
+
+	pooler = grant_get_option(server->options, "pooler");
+	if (pooler != NULL && strcmp(pooler, "none") != 0 &&
+		strcmp(pooler, "transaction") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"pooler\" of server \"%s\": \"%s\"",
+						server->servername, pooler),
+				 errhint("Valid values are \"none\" and \"transaction\".")));
+	id->pooler = pooler != NULL && strcmp(pooler, "transaction") == 0;
+	if (id->pooler && !ep->pooler)
+	{
+		GrantEndpoint *copy = grant_endpoint_copy(ep);
+
+		copy->pooler = true;
+		ep = copy;
+	}
+	id->ep = ep;
+
+	/*
+	 * The key: the endpoint, and a digest of the user and password the
+	 * connection logs in with (the mapping's, else the registry's) and
+	 * the flags.
+	 */
+	user = id->user ? id->user : ep->user;
+	password = id->password ? id->password : ep->password;
+	MemSet(key, 0, sizeof(*key));
+	key->endpoint_id = ep->id;
+	if (ep->id == 0)
+		key->serverid = server->serverid;
+	flags[0] = id->password_required ? 'p' : '-';
+	flags[1] = id->pooler ? 't' : '-';
+	ctx = pg_cryptohash_create(PG_SHA256);
+	if (pg_cryptohash_init(ctx) < 0 ||
+		pg_cryptohash_update(ctx, (const uint8 *) flags, sizeof(flags)) < 0 ||
+		pg_cryptohash_update(ctx, (const uint8 *) (user ? "u" : "-"), 1) < 0 ||
+		(user && pg_cryptohash_update(ctx, (const uint8 *) user,
+									  strlen(user) + 1) < 0) ||
+		pg_cryptohash_update(ctx, (const uint8 *) (password ? "p" : "-"), 1) < 0 ||
+		(password && pg_cryptohash_update(ctx, (const uint8 *) password,
+										  strlen(password) + 1) < 0) ||
+		pg_cryptohash_final(ctx, key->identity, sizeof(key->identity)) < 0)
+		elog(ERROR, "grant: could not compute a connection identity: %s",
+			 pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+	return true;
+}
+
+/* connect entry as identity id; the entry's bookkeeping starts afresh */
+static void
+open_connection(GrantConnection *entry, ForeignServer *server,
+				const GrantIdentity *id)
+{
+	const GrantEndpoint *ep = id->ep;
+	char	   *app_name;
+	char	   *label;
 
 	check_endpoint_limit(entry, ep);
-	{
-		char	   *pooler = grant_get_option(server->options, "pooler");
-
-		if (pooler != NULL && strcmp(pooler, "none") != 0 &&
-			strcmp(pooler, "transaction") != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-					 errmsg("invalid value for option \"pooler\" of server \"%s\": \"%s\"",
-							server->servername, pooler),
-					 errhint("Valid values are \"none\" and \"transaction\".")));
-		entry->pooler = pooler != NULL && strcmp(pooler, "transaction") == 0;
-		if (entry->pooler && !ep->pooler)
-		{
-			GrantEndpoint *copy = grant_endpoint_copy(ep);
-
-			copy->pooler = true;
-			ep = copy;
-		}
-	}
-
+	entry->serverid = server->serverid;
+	entry->mapping_hashvalue = id->mapping_hashvalue;
+	entry->pooler = id->pooler;
 	entry->adapter = grant_adapter(ep->adapter);
 	entry->xact_depth = 0;
 	entry->read_only = false;
@@ -618,8 +692,8 @@ open_connection(GrantConnection *entry, ForeignServer *server, Oid userid,
 	}
 
 	app_name = psprintf("grant/%d", MyProcPid);
-	entry->remote = entry->adapter->connect(ep, user, password,
-											password_required, app_name);
+	entry->remote = entry->adapter->connect(ep, id->user, id->password,
+											id->password_required, app_name);
 	pfree(app_name);
 
 	if (entry->stats == NULL)
@@ -1254,7 +1328,8 @@ grant_connection_status(PG_FUNCTION_ARGS)
 		if (entry->remote == NULL)
 			continue;
 		MemSet(nulls, 0, sizeof(nulls));
-		server = GetForeignServerExtended(entry->key.serverid, FSV_MISSING_OK);
+		server = OidIsValid(entry->serverid) ?
+			GetForeignServerExtended(entry->serverid, FSV_MISSING_OK) : NULL;
 		if (server)
 			values[0] = CStringGetTextDatum(server->servername);
 		else

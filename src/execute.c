@@ -10,9 +10,11 @@
  * ForeignServer with no catalog row (serverid InvalidOid, option
  * database).  Hence:
  *	- no user mapping applies: the registry's credentials are used, and
- *	  connections are keyed apart from every real server's, so their
- *	  remote transactions are not those of foreign tables (a foreign table
- *	  does not see what execute() wrote before the local COMMIT);
+ *	  the connection is the one foreign tables use when they reach the
+ *	  endpoint with those credentials (connections are keyed by endpoint
+ *	  and identity, see connection.c): one remote transaction, so a
+ *	  foreign table sees what execute() wrote before the local COMMIT,
+ *	  and execute() does not wait on a row lock its own transaction holds;
  *	- the remote transaction still begins lazily, follows savepoints and
  *	  commits or rolls back with the local one (connection.c).
  *
@@ -39,7 +41,9 @@
  *	- On PostgreSQL the statement runs with search_path "$user", public
  *	  (the connection's own is pg_catalog, for the deparser); TimeZone UTC,
  *	  DateStyle ISO and extra_float_digits 3 stay, so values come back in a
- *	  form the local input functions read exactly.
+ *	  form the local input functions read exactly.  After it the session's
+ *	  settings are restored (the adapter's restore_settings_sql), so a SET
+ *	  in the caller's SQL never reaches the statements grant writes.
  *
  *-------------------------------------------------------------------------
  */
@@ -281,6 +285,7 @@ end_statement(RoutedCall *call)
 		adapter->command(remote, "ROLLBACK TO SAVEPOINT " READ_ONLY_SAVEPOINT);
 		adapter->command(remote, "RELEASE SAVEPOINT " READ_ONLY_SAVEPOINT);
 	}
+	adapter->command(remote, adapter->restore_settings_sql);
 }
 
 /*

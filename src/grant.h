@@ -150,6 +150,13 @@ typedef struct GrantAdapter
 	void		(*begin) (GrantRemote *remote, int isolation, bool read_only);
 	void		(*command) (GrantRemote *remote, const char *sql);
 	/*
+	 * A statement for 'command' that gives the session back the settings
+	 * the adapter made it with (search_path, time zone, sql_mode...), also
+	 * inside a transaction: run after SQL of the caller's (execute(),
+	 * query()), which shares the session with grant's own statements.
+	 */
+	const char *restore_settings_sql;
+	/*
 	 * Queue a statement with text parameters; its rows are discarded.
 	 * With stmt_name, the statement prepared under that name runs (sql is
 	 * then only the context of an error).
