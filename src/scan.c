@@ -133,7 +133,7 @@ static void parts_send(GrantParts *parts, ForeignServer *server, Oid userid,
 					   ExprContext *econtext);
 static bool whole_transaction_read(EState *estate, ForeignServer *server,
 								   bool for_update);
-static int	count_server_scans(Plan *plan, Oid serverid, bool *modifies);
+static int	count_foreign_scans(Plan *plan, bool *modifies);
 static List *split_fdw_exprs(List *fdw_exprs, List *fdw_private, int keys_index,
 							 Relation rel, PlanState *node,
 							 GrantShardKeys *keys);
@@ -754,7 +754,7 @@ shard_key_values(GrantShardKeys *keys, ExprContext *econtext,
 
 /*
  * Is this scan the whole of its local transaction's work on the server: a
- * read, outside a transaction block, the only scan of the server in the
+ * read, outside a transaction block, the only foreign scan in the
  * statement, which modifies nothing?  Then no remote transaction is
  * needed: one statement has one snapshot anyway.  Not while writes are
  * prevented (the READ ONLY remote transaction is a guard; likewise when
@@ -768,7 +768,6 @@ shard_key_values(GrantShardKeys *keys, ExprContext *econtext,
 static bool
 whole_transaction_read(EState *estate, ForeignServer *server, bool for_update)
 {
-	Oid			serverid = server->serverid;
 	bool		modifies = false;
 	int			n;
 	ListCell   *lc;
@@ -780,15 +779,19 @@ whole_transaction_read(EState *estate, ForeignServer *server, bool for_update)
 		IsolationUsesXactSnapshot() || estate->es_plannedstmt == NULL ||
 		estate->es_plannedstmt->commandType != CMD_SELECT)
 		return false;
-	n = count_server_scans(estate->es_plannedstmt->planTree, serverid, &modifies);
+	n = count_foreign_scans(estate->es_plannedstmt->planTree, &modifies);
 	foreach(lc, estate->es_plannedstmt->subplans)
-		n += count_server_scans((Plan *) lfirst(lc), serverid, &modifies);
+		n += count_foreign_scans((Plan *) lfirst(lc), &modifies);
 	return n == 1 && !modifies;
 }
 
-/* foreign scans of serverid in a plan tree; *modifies if it writes */
+/*
+ * Foreign scans in a plan tree, of any server: servers that reach one
+ * remote as one identity share its connection (connection.c), so only a
+ * statement with a single foreign scan reads alone; *modifies if it writes.
+ */
 static int
-count_server_scans(Plan *plan, Oid serverid, bool *modifies)
+count_foreign_scans(Plan *plan, bool *modifies)
 {
 	int			n = 0;
 	ListCell   *lc;
@@ -799,8 +802,7 @@ count_server_scans(Plan *plan, Oid serverid, bool *modifies)
 	switch (nodeTag(plan))
 	{
 		case T_ForeignScan:
-			if (((ForeignScan *) plan)->fs_server == serverid)
-				n++;
+			n++;
 			if (((ForeignScan *) plan)->operation != CMD_SELECT)
 				*modifies = true;
 			break;
@@ -820,7 +822,7 @@ count_server_scans(Plan *plan, Oid serverid, bool *modifies)
 			children = ((BitmapOr *) plan)->bitmapplans;
 			break;
 		case T_SubqueryScan:
-			n += count_server_scans(((SubqueryScan *) plan)->subplan, serverid, modifies);
+			n += count_foreign_scans(((SubqueryScan *) plan)->subplan, modifies);
 			break;
 		case T_CustomScan:
 			children = ((CustomScan *) plan)->custom_plans;
@@ -829,9 +831,9 @@ count_server_scans(Plan *plan, Oid serverid, bool *modifies)
 			break;
 	}
 	foreach(lc, children)
-		n += count_server_scans((Plan *) lfirst(lc), serverid, modifies);
-	n += count_server_scans(plan->lefttree, serverid, modifies);
-	n += count_server_scans(plan->righttree, serverid, modifies);
+		n += count_foreign_scans((Plan *) lfirst(lc), modifies);
+	n += count_foreign_scans(plan->lefttree, modifies);
+	n += count_foreign_scans(plan->righttree, modifies);
 	return n;
 }
 
