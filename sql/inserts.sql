@@ -101,6 +101,16 @@ INSERT INTO authors (name) VALUES ('loc') RETURNING status;
 SELECT stored($$SELECT status FROM ins.authors WHERE name = 'loc'$$) AS stored_status;
 ALTER FOREIGN TABLE authors ALTER COLUMN status DROP DEFAULT;
 
+-- a BEFORE INSERT row trigger may set any column: every column is sent
+CREATE FUNCTION set_score() RETURNS trigger LANGUAGE plpgsql
+  AS $$ BEGIN NEW.score := 42; RETURN NEW; END $$;
+CREATE TRIGGER set_score BEFORE INSERT ON authors FOR EACH ROW EXECUTE FUNCTION set_score();
+SELECT * FROM explain_route($$INSERT INTO authors (id, name, created_at, status) VALUES (3000, 'trg', now(), 'x')$$);
+INSERT INTO authors (id, name, created_at, status) VALUES (3000, 'trg', now(), 'x');
+SELECT stored($$SELECT score FROM ins.authors WHERE name = 'trg'$$) AS trigger_score;
+DROP TRIGGER set_score ON authors;
+DROP FUNCTION set_score();
+
 -- a statement that supplies every column is sent as before
 SELECT * FROM explain_route($$INSERT INTO authors VALUES (1000, 'all', '2024-01-01', 'x', 1)$$);
 INSERT INTO authors VALUES (1000, 'all', '2024-01-01', 'x', 1);
@@ -160,6 +170,15 @@ SELECT column_name, column_default FROM information_schema.columns
   WHERE table_schema = 'ins_imported' AND table_name = 'posts' ORDER BY ordinal_position;
 INSERT INTO ins_imported.posts (body) VALUES ('hello') RETURNING id, title, seq, n, who, label, r IS NOT NULL AS random;
 SELECT stored($$SELECT id || ' ' || title || ' ' || seq || ' ' || who || ' ' || label || ' ' || (created_at IS NOT NULL) || ' ' || (day IS NOT NULL) FROM ins.posts$$) AS stored;
+
+-- no column supplied at all: one DEFAULT VALUES per row
+CREATE FOREIGN TABLE posts_ids (id bigint, body text) SERVER insdb
+  OPTIONS (schema_name 'ins', table_name 'posts', batch_size '10');
+SELECT * FROM explain_route($$INSERT INTO posts_ids (id) VALUES (DEFAULT), (DEFAULT)$$);
+INSERT INTO posts_ids (id) VALUES (DEFAULT), (DEFAULT);
+INSERT INTO posts_ids SELECT FROM generate_series(1, 2) RETURNING id;
+SELECT stored($$SELECT string_agg(id || ' ' || title, ', ' ORDER BY id) FROM ins.posts$$) AS posts;
+DROP FOREIGN TABLE posts_ids;
 
 DROP SCHEMA ins_imported CASCADE;
 DROP FOREIGN TABLE authors, ins_sharded;

@@ -1015,7 +1015,8 @@ grantEndForeignModify(EState *estate, ResultRelInfo *rinfo)
  * column list, the INSERT's columns; for a routed row, its root's) and
  * those with a local default, which COPY and the rewriter fill in;
  * generated columns, sent as DEFAULT.  A row moved by an UPDATE or MERGE
- * supplies every column.
+ * supplies every column, and so does one a BEFORE INSERT row trigger of
+ * the foreign table may have changed.
  */
 static List *
 routed_insert_attrs(ModifyTableState *mtstate, ResultRelInfo *rinfo)
@@ -1029,7 +1030,8 @@ routed_insert_attrs(ModifyTableState *mtstate, ResultRelInfo *rinfo)
 
 	if (rinfo->ri_RangeTableIndex == 0 && rinfo->ri_RootResultRelInfo != NULL)
 		source = rinfo->ri_RootResultRelInfo;
-	if (mtstate->operation == CMD_INSERT && source->ri_RangeTableIndex != 0)
+	if (mtstate->operation == CMD_INSERT && source->ri_RangeTableIndex != 0 &&
+		!(rel->trigdesc && rel->trigdesc->trig_insert_before_row))
 		rte = exec_rt_fetch(source->ri_RangeTableIndex, mtstate->ps.state);
 
 	for (attnum = 1; attnum <= tupdesc->natts; attnum++)

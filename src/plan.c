@@ -670,12 +670,14 @@ values_column_defaulted(PlannerInfo *root, TargetEntry *tle)
  * INSERT, so that the remote's own defaults apply: serial, identity,
  * DEFAULT now(), AUTO_INCREMENT.  An explicit NULL is supplied; DEFAULT
  * without a local default is not (for multi-row VALUES, only when every
- * row says DEFAULT: see values_column_defaulted).
+ * row says DEFAULT: see values_column_defaulted).  A BEFORE INSERT row
+ * trigger may set any column, so with one every column is sent.
  */
 static List *
 insert_target_attrs(PlannerInfo *root, Relation rel)
 {
 	TupleDesc	tupdesc = RelationGetDescr(rel);
+	bool		all = rel->trigdesc && rel->trigdesc->trig_insert_before_row;
 	Bitmapset  *supplied = NULL;
 	List	   *target_attrs = NIL;
 	ListCell   *lc;
@@ -693,7 +695,7 @@ insert_target_attrs(PlannerInfo *root, Relation rel)
 		Form_pg_attribute att = TupleDescAttr(tupdesc, attnum - 1);
 
 		if (!att->attisdropped &&
-			(att->attgenerated || bms_is_member(attnum, supplied)))
+			(all || att->attgenerated || bms_is_member(attnum, supplied)))
 			target_attrs = lappend_int(target_attrs, attnum);
 	}
 	return target_attrs;
