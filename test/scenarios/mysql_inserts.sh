@@ -9,13 +9,15 @@ source "$(dirname "$0")/../lib.sh"
 
 export LDB=grant_mysql_inserts
 cleanup() {
-    rmysql -e 'DROP TABLE IF EXISTS ins_authors' >/dev/null 2>&1 || true
+    rmysql -e 'DROP TABLE IF EXISTS ins_authors, ins_counters' >/dev/null 2>&1 || true
     LDB=postgres lpsql -c "DROP DATABASE IF EXISTS $LDB" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
 rmysql <<'SQL'
-DROP TABLE IF EXISTS ins_authors;
+DROP TABLE IF EXISTS ins_authors, ins_counters;
+CREATE TABLE ins_counters (id int NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP);
 CREATE TABLE ins_authors (
   id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,
   name varchar(40) NOT NULL,
@@ -33,7 +35,7 @@ SELECT grant_fdw.establish_connection('myins', 'mysql',
   format('mysql://grant_test:%s@127.0.0.1:%s/app', '$GRANT_TEST_PASSWORD', '$GRANT_MYSQL_PORT'));
 CREATE SERVER myins FOREIGN DATA WRAPPER grant_fdw OPTIONS (database 'myins');
 CREATE SCHEMA app;
-IMPORT FOREIGN SCHEMA app LIMIT TO (ins_authors) FROM SERVER myins INTO app;
+IMPORT FOREIGN SCHEMA app LIMIT TO (ins_authors, ins_counters) FROM SERVER myins INTO app;
 SQL
 
 plan=$(lpsql -c "EXPLAIN (VERBOSE, COSTS OFF) INSERT INTO app.ins_authors (name) VALUES ('ann') RETURNING id")
@@ -53,9 +55,9 @@ is "as stored" "$(my "SELECT concat(id, ' ', created_at) FROM ins_authors WHERE 
     "$((id + 1)) 2024-01-01 00:00:00.000000"
 
 got=$(lpsql -c "INSERT INTO app.ins_authors (name) VALUES ('cy') RETURNING created_at")
+stored=$(my "SELECT created_at FROM ins_authors WHERE name = 'cy'")
 is "RETURNING gives the CURRENT_TIMESTAMP MariaDB stored" \
-    "$(lpsql -c "SELECT '$got'::timestamptz AT TIME ZONE 'UTC'")" \
-    "$(my "SELECT created_at FROM ins_authors WHERE name = 'cy'")"
+    "$(lpsql -c "SELECT '$got'::timestamptz = '$stored+00'::timestamptz")" t
 
 out=$(lpsql -c "INSERT INTO app.ins_authors (name, status) VALUES ('dee', NULL)" 2>&1 || true)
 like "an explicit NULL is sent as NULL" "$out" "cannot be null"
@@ -85,6 +87,11 @@ c2	2
 EOF
 is "COPY left the id and the defaults to MariaDB" \
     "$(my "SELECT concat(count(DISTINCT id), ' ', sum(status = 'new')) FROM ins_authors WHERE name IN ('c1', 'c2')")" "2 2"
+
+got=$(lpsql -c "INSERT INTO app.ins_counters (id) VALUES (DEFAULT), (DEFAULT) RETURNING id")
+is "no column supplied: MariaDB gives every value" "$got" "1
+2"
+is "as stored" "$(my "SELECT group_concat(concat(id, ' ', at IS NOT NULL) ORDER BY id) FROM ins_counters")" "1 1,2 1"
 
 is "every id is MariaDB's, none repeated" \
     "$(my "SELECT count(*) = count(DISTINCT id) AND max(id) + 1 = (SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 'ins_authors') FROM ins_authors")" 1
