@@ -13,10 +13,11 @@
  * constants, immutable built-ins and the current time, never one that
  * names a remote object such as a sequence or a function: the INSERTs
  * that leave those columns out leave them to the remote), import_collate
- * (default true; PostgreSQL only): a column whose collation is not its type's default
- * gets the local collation of that name (in the schema of that name, else
- * pg_catalog), and a remote collation this database lacks is an error,
- * so that an ORDER BY or comparison sent on it sorts as it would here.
+ * (default true; PostgreSQL only): a column whose collation is not its
+ * type's default gets the local collation of that name (in the schema of
+ * that name, else pg_catalog), and a remote collation this database lacks
+ * is an error, so that an ORDER BY or comparison sent on it sorts as it
+ * would here.
  *
  * From MySQL/MariaDB the columns come from information_schema.COLUMNS of
  * the remote database named as the schema; its tables are created with
@@ -495,9 +496,10 @@ default_means_the_same(const char *expr_text)
 	PG_TRY();
 	{
 		List	   *raw = raw_parser(psprintf("SELECT %s", expr_text), RAW_PARSE_DEFAULT);
-		SelectStmt *select = (SelectStmt *) ((RawStmt *) linitial(raw))->stmt;
+		SelectStmt *select = list_length(raw) == 1 ?
+			(SelectStmt *) ((RawStmt *) linitial(raw))->stmt : NULL;
 
-		if (list_length(raw) == 1 && IsA(select, SelectStmt) &&
+		if (select != NULL && IsA(select, SelectStmt) &&
 			list_length(select->targetList) == 1 && select->fromClause == NIL)
 		{
 			ParseState *pstate = make_parsestate(NULL);
