@@ -9,11 +9,15 @@
  * format_type() under search_path pg_catalog, so every type outside
  * pg_catalog is schema-qualified and means the same type locally, if it
  * exists there.  Options: import_not_null (default true), import_default
- * (default false; PostgreSQL only), import_collate (default true;
- * PostgreSQL only): a column whose collation is not its type's default
- * gets the local collation of that name (in the schema of that name, else
- * pg_catalog), and a remote collation this database lacks is an error,
- * so that an ORDER BY or comparison sent on it sorts as it would here.
+ * (default false; PostgreSQL only: only defaults that mean the same here,
+ * constants, immutable built-ins and the current time, never one that
+ * names a remote object such as a sequence or a function: the INSERTs
+ * that leave those columns out leave them to the remote), import_collate
+ * (default true; PostgreSQL only): a column whose collation is not its
+ * type's default gets the local collation of that name (in the schema of
+ * that name, else pg_catalog), and a remote collation this database lacks
+ * is an error, so that an ORDER BY or comparison sent on it sorts as it
+ * would here.
  *
  * From MySQL/MariaDB the columns come from information_schema.COLUMNS of
  * the remote database named as the schema; its tables are created with
@@ -57,13 +61,21 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/transam.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_proc.h"
 #include "commands/defrem.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
+#include "parser/parse_expr.h"
+#include "parser/parser.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/resowner.h"
 #include "utils/syscache.h"
 
 #include "grant.h"
@@ -97,6 +109,9 @@ static void append_table_filter(StringInfo buf, ImportForeignSchemaStmt *stmt,
 								const GrantAdapter *adapter, const char *column);
 static void parse_import_options(ImportForeignSchemaStmt *stmt,
 								 bool *import_not_null, bool *import_default);
+static bool function_differs(Oid funcid, void *context);
+static bool default_differs_walker(Node *node, void *context);
+static bool default_means_the_same(const char *expr_text);
 
 List *
 grantImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
@@ -350,7 +365,7 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 	GrantRemoteQuery *query;
 	StringInfoData sql;
 	ImportTables tables;
-	char	   *values[8];
+	char	   *values[9];
 	const char *param[1];
 	bool		import_collate = import_collate_option(stmt);
 
@@ -371,7 +386,15 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 						   "AND a.attcollation <> t.typcollation), "
 						   "(SELECT cn.nspname FROM pg_catalog.pg_collation co "
 						   "JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
-						   "WHERE co.oid = a.attcollation) "
+						   "WHERE co.oid = a.attcollation), "
+						   /* the default names no object of the remote's own */
+						   "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+						   "WHERE d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass "
+						   "AND d.objid = ad.oid "
+						   "AND NOT (d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+						   "AND d.refobjid = c.oid) "
+						   "AND d.refclassid <> 'pg_catalog.pg_type'::pg_catalog.regclass "
+						   "AND d.refclassid <> 'pg_catalog.pg_collation'::pg_catalog.regclass) "
 						   "FROM pg_catalog.pg_class c "
 						   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 						   "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
@@ -386,7 +409,7 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 	query = adapter->query(grant_connection_remote(conn), sql.data, NULL, 1, param,
 						   false);
 	init_tables(&tables, stmt, server);
-	while (adapter->next_row(query, values, NULL, 8))
+	while (adapter->next_row(query, values, NULL, 9))
 	{
 		if (begin_column(&tables, values[0]) && values[1] == NULL)
 			continue;			/* a relation without columns */
@@ -397,14 +420,109 @@ import_postgresql(ImportForeignSchemaStmt *stmt, ForeignServer *server)
 		if (import_collate && values[6] != NULL)
 			appendStringInfo(&tables.cmd, " COLLATE %s",
 							 local_collation(values[0], values[1], values[7], values[6]));
-		/* a generated column's value comes from the remote */
+		/*
+		 * A generated column's value comes from the remote, and so does a
+		 * default that would not mean the same here: the INSERTs that
+		 * leave the column out leave it to the remote.
+		 */
 		if (import_default && values[4] != NULL &&
-			(values[5] == NULL || values[5][0] == '\0'))
+			(values[5] == NULL || values[5][0] == '\0') &&
+			values[8] != NULL && strcmp(values[8], "t") == 0 &&
+			default_means_the_same(values[4]))
 			appendStringInfo(&tables.cmd, " DEFAULT %s", values[4]);
 		if (import_not_null && values[3] && strcmp(values[3], "t") == 0)
 			appendStringInfoString(&tables.cmd, " NOT NULL");
 	}
 	return finish_tables(&tables);
+}
+
+/*
+ * Whether a function in a default computes here what it computes on the
+ * remote: a built-in that is immutable, or one of the clocks of the
+ * transaction or statement.  Other stable built-ins read the session
+ * (its time zone, user, settings), which differs between the two.
+ */
+static bool
+function_differs(Oid funcid, void *context)
+{
+	if (funcid >= FirstNormalObjectId)
+		return true;
+	switch (func_volatile(funcid))
+	{
+		case PROVOLATILE_IMMUTABLE:
+			return false;
+		case PROVOLATILE_STABLE:
+			return funcid != F_NOW && funcid != F_TRANSACTION_TIMESTAMP &&
+				funcid != F_STATEMENT_TIMESTAMP;
+		default:
+			return true;
+	}
+}
+
+/* true when a node of a default expression may mean something else here */
+static bool
+default_differs_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, SQLValueFunction))
+		return ((SQLValueFunction *) node)->op != SVFOP_CURRENT_TIMESTAMP &&
+			((SQLValueFunction *) node)->op != SVFOP_CURRENT_TIMESTAMP_N;
+	if (IsA(node, Var) || IsA(node, Param) || IsA(node, SubLink) ||
+		IsA(node, NextValueExpr))
+		return true;
+	if (check_functions_in_node(node, function_differs, NULL))
+		return true;
+	return expression_tree_walker(node, default_differs_walker, context);
+}
+
+/*
+ * Whether a remote default (pg_get_expr's text, which names no remote
+ * object: the catalog query checked its dependencies) means the same as
+ * a local default: constants, immutable built-ins and the current time.
+ * The text is parsed here, in a subtransaction, so that an expression
+ * this server cannot read (a newer server's function) is merely not
+ * imported.
+ */
+static bool
+default_means_the_same(const char *expr_text)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	bool		same = false;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		List	   *raw = raw_parser(psprintf("SELECT %s", expr_text), RAW_PARSE_DEFAULT);
+		SelectStmt *select = list_length(raw) == 1 ?
+			(SelectStmt *) ((RawStmt *) linitial(raw))->stmt : NULL;
+
+		if (select != NULL && IsA(select, SelectStmt) &&
+			list_length(select->targetList) == 1 && select->fromClause == NIL)
+		{
+			ParseState *pstate = make_parsestate(NULL);
+			Node	   *expr;
+
+			expr = transformExpr(pstate,
+								 ((ResTarget *) linitial(select->targetList))->val,
+								 EXPR_KIND_COLUMN_DEFAULT);
+			same = !default_differs_walker(expr, NULL);
+		}
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		same = false;
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	CurrentResourceOwner = oldowner;
+	return same;
 }
 
 /* the PostgreSQL type for a MySQL column (see the table in the header) */

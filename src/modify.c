@@ -15,6 +15,12 @@
  * batches.  A failing batch fails the statement: the batches behind it
  * are skipped by the remote, and the local transaction aborts.
  *
+ * An INSERT sends only the columns the statement supplied, explicitly or
+ * by a local default (see insert_target_attrs in plan.c and
+ * routed_insert_attrs here), so the remote's own defaults fill the rest
+ * (serial, identity, now(), AUTO_INCREMENT) and RETURNING reads back what
+ * the remote generated.  A sharded INSERT must supply the shard key.
+ *
  * UPDATE and DELETE that could not be pushed down whole find each remote
  * row by the ctid the scan fetched (on MySQL: by its key columns, fetched
  * as junk columns grant_key_<attnum>); they wait for each answer, so the
@@ -34,6 +40,7 @@
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "rewrite/rewriteHandler.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -157,6 +164,8 @@ static TupleTableSlot *modify_by_ctid(GrantModifyState *fmstate,
 									  bool with_values);
 static const char *stmt_for(GrantModifyState *fmstate, ShardTarget *target,
 							const char *sql, int nrows);
+static List *routed_insert_attrs(ModifyTableState *mtstate, ResultRelInfo *rinfo);
+static void check_key_supplied(GrantModifyState *fmstate, const char *key);
 
 /* names of remote prepared statements, unique in this backend */
 static uint32 stmt_counter = 0;
@@ -313,6 +322,7 @@ setup_targets(GrantModifyState *fmstate, ForeignTable *table, bool explain_only)
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("shard_key column \"%s\" of foreign table \"%s\" does not exist",
 							key, RelationGetRelationName(fmstate->rel))));
+		check_key_supplied(fmstate, key);
 		fmstate->database = grant_server_database(fmstate->server);
 		fmstate->shard_names = grant_database_shards(fmstate->database);
 	}
@@ -330,6 +340,7 @@ setup_targets(GrantModifyState *fmstate, ForeignTable *table, bool explain_only)
 			InvalidAttrNumber;
 		if (fmstate->shard_key != InvalidAttrNumber)
 		{
+			check_key_supplied(fmstate, key);
 			fmstate->check_pinned = true;
 			fmstate->database = grant_server_database(fmstate->server);
 			fmstate->shard_names = grant_database_shards(fmstate->database);
@@ -339,6 +350,24 @@ setup_targets(GrantModifyState *fmstate, ForeignTable *table, bool explain_only)
 	fmstate->targets = palloc0(sizeof(ShardTarget) * Max(fmstate->ntargets, 1));
 	foreach(lc, routes)
 		fmstate->targets[i++].route = (GrantRoute *) lfirst(lc);
+}
+
+/*
+ * A sharded INSERT must send the shard key: a row's shard is chosen by
+ * its key before it is sent, so the key cannot be left to a remote
+ * default (a serial of one shard would also give keys of other shards).
+ */
+static void
+check_key_supplied(GrantModifyState *fmstate, const char *key)
+{
+	if (list_member_int(fmstate->target_attrs, fmstate->shard_key))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("INSERT into sharded foreign table \"%s\" must supply its shard key column \"%s\"",
+					RelationGetRelationName(fmstate->rel), key),
+			 errdetail("A row's shard is chosen by its key before the row is sent, so the key cannot come from a remote default."),
+			 errhint("Give \"%s\" a value in the INSERT, or a local default on the foreign table.", key)));
 }
 
 /* a value as its type prints it, for messages */
@@ -980,20 +1009,68 @@ grantEndForeignModify(EState *estate, ResultRelInfo *rinfo)
 }
 
 /*
+ * The columns a COPY FROM or a row routed into a foreign partition sends,
+ * as insert_target_attrs (plan.c) decides for a planned INSERT: those the
+ * statement names (the insertedCols of its range table entry: COPY's
+ * column list, the INSERT's columns; for a routed row, its root's) and
+ * those with a local default, which COPY and the rewriter fill in;
+ * generated columns, sent as DEFAULT.  A row moved by an UPDATE or MERGE
+ * supplies every column, and so does one a BEFORE INSERT row trigger of
+ * the foreign table may have changed.
+ */
+static List *
+routed_insert_attrs(ModifyTableState *mtstate, ResultRelInfo *rinfo)
+{
+	Relation	rel = rinfo->ri_RelationDesc;
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	ResultRelInfo *source = rinfo;
+	RangeTblEntry *rte = NULL;
+	List	   *target_attrs = NIL;
+	int			attnum;
+
+	if (rinfo->ri_RangeTableIndex == 0 && rinfo->ri_RootResultRelInfo != NULL)
+		source = rinfo->ri_RootResultRelInfo;
+	if (mtstate->operation == CMD_INSERT && source->ri_RangeTableIndex != 0 &&
+		!(rel->trigdesc && rel->trigdesc->trig_insert_before_row))
+		rte = exec_rt_fetch(source->ri_RangeTableIndex, mtstate->ps.state);
+
+	for (attnum = 1; attnum <= tupdesc->natts; attnum++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, attnum - 1);
+		AttrNumber	source_attnum = attnum;
+
+		if (att->attisdropped)
+			continue;
+		if (rte != NULL && !att->attgenerated)
+		{
+			if (source != rinfo)
+				source_attnum = get_attnum(RelationGetRelid(source->ri_RelationDesc),
+										   NameStr(att->attname));
+			if (source_attnum == InvalidAttrNumber ||
+				(!bms_is_member(source_attnum - FirstLowInvalidHeapAttributeNumber,
+								rte->insertedCols) &&
+				 build_column_default(source->ri_RelationDesc, source_attnum) == NULL))
+				continue;
+		}
+		target_attrs = lappend_int(target_attrs, attnum);
+	}
+	return target_attrs;
+}
+
+/*
  * COPY FROM into a foreign table, and rows routed into a foreign
- * partition: an INSERT of all columns, batched like any INSERT.
+ * partition: an INSERT of the columns routed_insert_attrs gives, batched
+ * like any INSERT.
  */
 void
 grantBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
 {
 	Relation	rel = rinfo->ri_RelationDesc;
-	TupleDesc	tupdesc = RelationGetDescr(rel);
-	List	   *target_attrs = NIL;
+	List	   *target_attrs;
 	List	   *retrieved_attrs = NIL;
 	StringInfoData sql;
 	int			values_end = 0;
 	bool		do_nothing = false;
-	int			attnum;
 	GrantModifyState *fmstate;
 
 	if (mtstate->ps.plan && ((ModifyTable *) mtstate->ps.plan)->onConflictAction != ONCONFLICT_NONE)
@@ -1006,11 +1083,7 @@ grantBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
 					 errmsg("INSERT with ON CONFLICT DO UPDATE is not supported on grant foreign tables")));
 	}
 
-	for (attnum = 1; attnum <= tupdesc->natts; attnum++)
-	{
-		if (!TupleDescAttr(tupdesc, attnum - 1)->attisdropped)
-			target_attrs = lappend_int(target_attrs, attnum);
-	}
+	target_attrs = routed_insert_attrs(mtstate, rinfo);
 	fmstate = modify_state_create(mtstate, rinfo, CMD_INSERT, target_attrs, 0);
 	if (fmstate->dialect == GRANT_ADAPTER_MYSQL || fmstate->mixed)
 	{

@@ -22,6 +22,9 @@
  *	  and no local trigger, WITH CHECK OPTION or generated column needs to
  *	  see the rows; otherwise row by row, by ctid (PostgreSQL) or by the
  *	  key columns (MySQL, see grant_mysql_key_attrs).
+ *	- INSERT sends the columns the statement supplies (explicitly or by a
+ *	  local default), never a NULL for a column it left out: the remote's
+ *	  default applies to those (insert_target_attrs).
  *	- A MySQL relation is shipped as a single-table SELECT (conditions,
  *	  ORDER BY, LIMIT) by deparse_mysql.c; joins and aggregates stay local.
  *
@@ -80,6 +83,8 @@ static char *mixed_mysql_select(PlannerInfo *root, RelOptInfo *rel,
 								List *remote_conds, List *pathkeys,
 								bool has_limit, List *pg_retrieved_attrs,
 								List *pg_params);
+static bool values_column_defaulted(PlannerInfo *root, TargetEntry *tle);
+static List *insert_target_attrs(PlannerInfo *root, Relation rel);
 static bool pathkeys_ship(PlannerInfo *root, RelOptInfo *rel,
 						  GrantRelInfo *info, List *pathkeys);
 static List *plan_mysql_modify(PlannerInfo *root, ModifyTable *plan,
@@ -622,9 +627,84 @@ grantAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 }
 
 /*
+ * A column of a multi-row VALUES that is DEFAULT in every row and has no
+ * local default: the rewriter put a NULL constant of its own (no parse
+ * location) in each row.  A literal NULL keeps its location, so it is
+ * sent.  When the plan has bound parameters, a NULL parameter folded
+ * into a constant looks the same: the column is then taken as supplied
+ * (DEFAULT sent as NULL), never an explicit NULL dropped.
+ */
+static bool
+values_column_defaulted(PlannerInfo *root, TargetEntry *tle)
+{
+	Var		   *var = (Var *) tle->expr;
+	RangeTblEntry *rte;
+	ListCell   *lc;
+
+	if (!IsA(var, Var) || var->varlevelsup != 0 || var->varattno < 1 ||
+		root->glob->boundParams != NULL)
+		return false;
+	rte = planner_rt_fetch(var->varno, root);
+	if (rte->rtekind != RTE_VALUES)
+		return false;
+	foreach(lc, rte->values_lists)
+	{
+		Node	   *item = list_nth((List *) lfirst(lc), var->varattno - 1);
+
+		while (IsA(item, CoerceToDomain) || IsA(item, RelabelType))
+			item = IsA(item, CoerceToDomain) ?
+				(Node *) ((CoerceToDomain *) item)->arg :
+				(Node *) ((RelabelType *) item)->arg;
+		if (!IsA(item, Const) || !((Const *) item)->constisnull ||
+			((Const *) item)->location >= 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The columns an INSERT sends, in attnum order: those the statement
+ * supplies, explicitly or through a local default of the foreign table
+ * (the rewriter leaves exactly those in the target list), and generated
+ * columns (sent as DEFAULT).  The others are left out of the remote
+ * INSERT, so that the remote's own defaults apply: serial, identity,
+ * DEFAULT now(), AUTO_INCREMENT.  An explicit NULL is supplied; DEFAULT
+ * without a local default is not (for multi-row VALUES, only when every
+ * row says DEFAULT: see values_column_defaulted).  A BEFORE INSERT row
+ * trigger may set any column, so with one every column is sent.
+ */
+static List *
+insert_target_attrs(PlannerInfo *root, Relation rel)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	bool		all = rel->trigdesc && rel->trigdesc->trig_insert_before_row;
+	Bitmapset  *supplied = NULL;
+	List	   *target_attrs = NIL;
+	ListCell   *lc;
+	int			attnum;
+
+	foreach(lc, root->parse->targetList)
+	{
+		TargetEntry *tle = (TargetEntry *) lfirst(lc);
+
+		if (!tle->resjunk && !values_column_defaulted(root, tle))
+			supplied = bms_add_member(supplied, tle->resno);
+	}
+	for (attnum = 1; attnum <= tupdesc->natts; attnum++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, attnum - 1);
+
+		if (!att->attisdropped &&
+			(all || att->attgenerated || bms_is_member(attnum, supplied)))
+			target_attrs = lappend_int(target_attrs, attnum);
+	}
+	return target_attrs;
+}
+
+/*
  * PlanForeignModify: the statement for one row (INSERT, or UPDATE/DELETE
- * by ctid).  Target attrs of INSERT are all columns, so local defaults
- * apply rather than remote ones; of UPDATE, the columns assigned.
+ * by ctid).  Target attrs of INSERT are the columns the statement
+ * supplies (insert_target_attrs); of UPDATE, the columns assigned.
  */
 List *
 grantPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
@@ -644,16 +724,7 @@ grantPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 	rel = table_open(rte->relid, NoLock);
 
 	if (operation == CMD_INSERT)
-	{
-		TupleDesc	tupdesc = RelationGetDescr(rel);
-		int			attnum;
-
-		for (attnum = 1; attnum <= tupdesc->natts; attnum++)
-		{
-			if (!TupleDescAttr(tupdesc, attnum - 1)->attisdropped)
-				target_attrs = lappend_int(target_attrs, attnum);
-		}
-	}
+		target_attrs = insert_target_attrs(root, rel);
 	else if (operation == CMD_UPDATE)
 	{
 		RelOptInfo *relinfo = find_base_rel(root, resultRelation);
